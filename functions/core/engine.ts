@@ -1,0 +1,182 @@
+import type { K8sObject } from './k8s-types.ts';
+import { kindKeyOf } from './kinds.ts';
+import type {
+  Check,
+  CheckSummary,
+  Finding,
+  Outcome,
+  Policy,
+  ResourceRef,
+  ScanResult,
+  Snapshot,
+  Status,
+  Waiver,
+} from './model.ts';
+import { SCHEMA_VERSION, STATUSES } from './model.ts';
+import { computeScores, rollUpStatus, zeroCounts } from './scoring.ts';
+import { isExpired, waiverMatches } from './waivers.ts';
+
+export interface EvaluateInput {
+  snapshot: Snapshot;
+  checks: readonly Check[];
+  policy: Policy;
+  scanId: string;
+  startedAt: string;
+  /** The edge's clock, read once when evaluation ends. */
+  now: () => string;
+}
+
+const MAX_MESSAGE = 2000;
+
+function clusterResource(snapshot: Snapshot): ResourceRef {
+  const { cluster } = snapshot;
+  return { kind: 'Cluster', name: cluster.name, ...(cluster.arn ? { arn: cluster.arn } : {}) };
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.slice(0, MAX_MESSAGE);
+}
+
+/** Labels of the object a finding names, for waivers scoped by label. */
+function labelIndex(
+  snapshot: Snapshot,
+): (resource: ResourceRef) => Readonly<Record<string, string>> | undefined {
+  let index: Map<string, Readonly<Record<string, string>> | undefined> | undefined;
+  const keyOf = (kind: string, namespace: string | undefined, name: string) =>
+    `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+  return (resource) => {
+    if (!index) {
+      index = new Map();
+      for (const list of Object.values(snapshot.k8s) as ReadonlyArray<ReadonlyArray<K8sObject>>) {
+        for (const object of list) {
+          if (object.kind)
+            index.set(
+              keyOf(object.kind, object.metadata.namespace, object.metadata.name),
+              object.metadata.labels,
+            );
+        }
+      }
+    }
+    if (!kindKeyOf(resource.kind)) return undefined;
+    return index.get(keyOf(resource.kind, resource.namespace, resource.name));
+  };
+}
+
+function isValidOutcome(outcome: Outcome): boolean {
+  return (
+    typeof outcome === 'object' &&
+    outcome !== null &&
+    (STATUSES as readonly string[]).includes(outcome.status) &&
+    typeof outcome.message === 'string' &&
+    typeof outcome.resource?.kind === 'string' &&
+    typeof outcome.resource?.name === 'string'
+  );
+}
+
+/**
+ * Runs every check over one snapshot and applies policy. Never throws for a check's sake:
+ * a check that throws, returns garbage or reads a kind that could not be collected becomes
+ * `not_evaluated` with the reason, and the rest of the scan goes on.
+ */
+export function evaluate(input: EvaluateInput): ScanResult {
+  const { snapshot, checks, policy, scanId, startedAt } = input;
+  const collectedAt = snapshot.collectedAt;
+  const expired: Waiver[] = [];
+  const active: Waiver[] = [];
+  for (const waiver of policy.waivers) (isExpired(waiver, collectedAt) ? expired : active).push(waiver);
+  const usedWaivers = new Set<Waiver>();
+  const labelsOf = labelIndex(snapshot);
+
+  const findings: Finding[] = [];
+  const summaries: CheckSummary[] = [];
+
+  for (const check of checks) {
+    const severity = policy.severityOverrides[check.id] ?? check.severity;
+    const meta = {
+      checkId: check.id,
+      severity,
+      responsibility: check.responsibility,
+      frameworks: check.frameworks.map((ref) => ({ ...ref })),
+    };
+    let outcomes: Outcome[];
+    let reason: string | undefined;
+
+    const gaps = snapshot.gaps.filter((gap) => check.reads.includes(gap.kind));
+    if (gaps.length > 0) {
+      reason = gaps.map((gap) => `could not read ${gap.kind} (${gap.reason}): ${gap.message}`).join('; ');
+      outcomes = [{ status: 'not_evaluated', resource: clusterResource(snapshot), message: reason }];
+    } else {
+      try {
+        outcomes = check.evaluate(snapshot, policy.params);
+        if (!Array.isArray(outcomes) || !outcomes.every(isValidOutcome)) {
+          throw new TypeError('the check returned outcomes that are not of the Outcome shape');
+        }
+      } catch (error) {
+        reason = `the check failed to run: ${errorText(error)}`;
+        outcomes = [{ status: 'not_evaluated', resource: clusterResource(snapshot), message: reason }];
+      }
+    }
+
+    const counts = zeroCounts();
+    const statuses: Status[] = [];
+    for (const outcome of outcomes) {
+      const finding: Finding = { ...outcome, ...meta };
+      if (finding.status === 'fail') {
+        const waiver = active.find((w) =>
+          waiverMatches(w, {
+            clusterName: snapshot.cluster.name,
+            finding,
+            labels: labelsOf(finding.resource),
+          }),
+        );
+        if (waiver) {
+          usedWaivers.add(waiver);
+          finding.status = 'waived';
+          finding.waiver = {
+            id: waiver.id,
+            reason: waiver.reason,
+            owner: waiver.owner,
+            expires: waiver.expires,
+          };
+        }
+      }
+      counts[finding.status] += 1;
+      statuses.push(finding.status);
+      findings.push(finding);
+    }
+
+    const status = rollUpStatus(statuses);
+    summaries.push({
+      checkId: check.id,
+      title: check.title,
+      severity,
+      responsibility: check.responsibility,
+      frameworks: meta.frameworks,
+      status,
+      counts,
+      ...(status === 'not_evaluated'
+        ? { reason: reason ?? outcomes.find((o) => o.status === 'not_evaluated')?.message }
+        : {}),
+    });
+  }
+
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    scanId,
+    cluster: { ...snapshot.cluster },
+    source: snapshot.source,
+    startedAt,
+    finishedAt: input.now(),
+    collectedAt,
+    findings,
+    checks: summaries,
+    scores: computeScores(summaries),
+    gaps: snapshot.gaps.map((gap) => ({ ...gap })),
+    waivers: {
+      applied: active.filter((w) => usedWaivers.has(w)),
+      expired,
+      unused: active.filter((w) => !usedWaivers.has(w)),
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { CheckParams } from './model.ts';
+
+/** Defaults for every check parameter; config may override each one. */
+export const DEFAULT_PARAMS: CheckParams = {
+  // CIS EKS 2.1.1 asks for all five control-plane log types.
+  requiredLogTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+  systemNamespaces: [
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    'amazon-cloudwatch',
+    'amazon-guardduty',
+  ],
+  openCidrs: ['0.0.0.0/0', '::/0'],
+  versionSupportWarningDays: 60,
+  clusterAdminAllowedSubjects: ['system:masters'],
+};
