@@ -129,3 +129,15 @@ export function describe(resource: ResourceRef): string {
     ? `${resource.kind} ${resource.namespace}/${resource.name}`
     : `${resource.kind} ${resource.name}`;
 }
+
+/** The kinds `workloads()` reads: checks that evaluate pod specs declare these in `reads`. */
+export const WORKLOAD_KINDS = [
+  'pods',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'replicasets',
+  'jobs',
+  'cronjobs',
+  'replicationcontrollers',
+] as const;

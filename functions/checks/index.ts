@@ -1,0 +1,19 @@
+import type { Check } from '../core/model.ts';
+import { EKS_CHECKS } from './eks/index.ts';
+import { NAMESPACE_CHECKS } from './namespaces/index.ts';
+import { NETWORK_CHECKS } from './network/index.ts';
+import { POD_CHECKS } from './pods/index.ts';
+import { RBAC_CHECKS } from './rbac/index.ts';
+
+/**
+ * The check catalog, in report order: one explicit list per area (no filesystem discovery,
+ * so esbuild bundles exactly what is listed). test/checks/registry.test.ts proves every check
+ * file is registered.
+ */
+export const CHECKS: readonly Check[] = [
+  ...EKS_CHECKS,
+  ...RBAC_CHECKS,
+  ...POD_CHECKS,
+  ...NETWORK_CHECKS,
+  ...NAMESPACE_CHECKS,
+];

@@ -1,0 +1,31 @@
+import type { Outcome, ResourceRef } from '../../core/model.ts';
+
+type Extras = Pick<Outcome, 'path' | 'evidence'>;
+
+export function pass(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
+  return { status: 'pass', resource, message, ...extras };
+}
+
+export function fail(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
+  return { status: 'fail', resource, message, ...extras };
+}
+
+export function manual(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
+  return { status: 'manual', resource, message, ...extras };
+}
+
+export function inherited(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
+  return { status: 'inherited', resource, message, ...extras };
+}
+
+export function notEvaluated(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
+  return { status: 'not_evaluated', resource, message, ...extras };
+}
+
+/** The EKS cluster itself as a resource. */
+export function clusterResource(snapshot: {
+  readonly cluster: { readonly name: string; readonly arn?: string };
+}): ResourceRef {
+  const { name, arn } = snapshot.cluster;
+  return { kind: 'Cluster', name, ...(arn ? { arn } : {}) };
+}

@@ -1,0 +1,4 @@
+import type { Check } from '../../core/model.ts';
+
+/** network checks, in report order. */
+export const NETWORK_CHECKS: readonly Check[] = [];

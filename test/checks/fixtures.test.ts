@@ -1,0 +1,84 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../functions/checks/index.ts';
+import { evaluate } from '../../functions/core/engine.ts';
+import type { Finding, Policy } from '../../functions/core/model.ts';
+import { DEFAULT_PARAMS } from '../../functions/core/params.ts';
+import { buildSnapshot, type ExpectedFinding, FIXTURES_DIR, loadFixtures } from '../helpers/fixtures.ts';
+
+const policy: Policy = { params: DEFAULT_PARAMS, waivers: [], severityOverrides: {} };
+const fixtures = loadFixtures();
+
+function run(snapshot: ReturnType<typeof buildSnapshot>, checkId: string) {
+  const check = CHECKS.find((c) => c.id === checkId);
+  if (!check) throw new Error(`no registered check ${checkId}`);
+  return evaluate({
+    snapshot,
+    checks: [check],
+    policy,
+    scanId: 'fixture',
+    startedAt: snapshot.collectedAt,
+    now: () => snapshot.collectedAt,
+  });
+}
+
+function matches(finding: Finding, expected: ExpectedFinding): boolean {
+  if (finding.status !== expected.status) return false;
+  if (expected.path !== undefined && finding.path !== expected.path) return false;
+  const r = expected.resource ?? {};
+  return (
+    (r.kind === undefined || r.kind === finding.resource.kind) &&
+    (r.name === undefined || r.name === finding.resource.name) &&
+    (r.namespace === undefined || r.namespace === finding.resource.namespace)
+  );
+}
+
+describe('check fixtures', () => {
+  it.each(fixtures.map((f) => [`${f.checkId}/${f.file}`, f] as const))('%s', (_name, fixture) => {
+    const result = run(fixture.snapshot, fixture.checkId);
+    const summary = result.checks[0];
+    const detail = result.findings.map(
+      (f) => `${f.status} ${f.resource.kind} ${f.resource.namespace ?? ''}/${f.resource.name}: ${f.message}`,
+    );
+    expect(summary?.status, detail.join('\n')).toBe(fixture.expectedStatus);
+    for (const expected of fixture.expectedFindings) {
+      expect(
+        result.findings.some((f) => matches(f, expected)),
+        `expected ${JSON.stringify(expected)} among\n${detail.join('\n')}`,
+      ).toBe(true);
+    }
+  });
+});
+
+describe('fixture coverage', () => {
+  it.each(CHECKS.map((c) => [c.id]))('%s has at least one pass and one fail fixture', (id) => {
+    const own = fixtures.filter((f) => f.checkId === id);
+    expect(
+      own.some((f) => f.expectedStatus === 'pass' || f.file.startsWith('pass-')),
+      'a pass-* fixture',
+    ).toBe(true);
+    expect(
+      own.some((f) => f.expectedStatus === 'fail' || f.file.startsWith('fail-')),
+      'a fail-* fixture',
+    ).toBe(true);
+  });
+
+  it('every fixture folder belongs to a registered check', () => {
+    const ids = new Set(CHECKS.map((c) => c.id));
+    expect(readdirSync(FIXTURES_DIR).filter((dir) => !ids.has(dir))).toEqual([]);
+  });
+
+  it('the baseline cluster fails no check and every check can read it', () => {
+    const snapshot = buildSnapshot();
+    const result = evaluate({
+      snapshot,
+      checks: CHECKS,
+      policy,
+      scanId: 'baseline',
+      startedAt: snapshot.collectedAt,
+      now: () => snapshot.collectedAt,
+    });
+    const bad = result.checks.filter((c) => c.status === 'fail' || c.status === 'not_evaluated');
+    expect(bad.map((c) => `${c.checkId}: ${c.status}`)).toEqual([]);
+  });
+});
