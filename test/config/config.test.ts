@@ -1,0 +1,90 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadPolicy, policyFromConfig } from '../../functions/config/config.ts';
+import { DEFAULT_PARAMS } from '../../functions/core/params.ts';
+
+const KNOWN = ['pod-containers-not-privileged', 'eks-control-plane-logging-enabled'];
+
+describe('config', () => {
+  it('gives the defaults for an empty config', () => {
+    expect(policyFromConfig({}, KNOWN)).toEqual({
+      params: DEFAULT_PARAMS,
+      waivers: [],
+      severityOverrides: {},
+    });
+  });
+
+  it('overrides parameters and numbers waivers without ids', () => {
+    const policy = policyFromConfig(
+      {
+        params: { requiredLogTypes: ['audit'] },
+        waivers: [
+          {
+            checkId: 'pod-containers-not-privileged',
+            scope: { namespace: 'kube-system', name: 'aws-node*' },
+            reason: 'the VPC CNI needs privileges to program the node network',
+            owner: 'platform-team',
+            expires: '2027-01-31',
+          },
+        ],
+        severityOverrides: { 'eks-control-plane-logging-enabled': 'critical' },
+      },
+      KNOWN,
+    );
+    expect(policy.params.requiredLogTypes).toEqual(['audit']);
+    expect(policy.params.systemNamespaces).toEqual(DEFAULT_PARAMS.systemNamespaces);
+    expect(policy.waivers[0]).toMatchObject({ id: 'waiver-1', scope: { namespace: 'kube-system' } });
+    expect(policy.severityOverrides).toEqual({ 'eks-control-plane-logging-enabled': 'critical' });
+  });
+
+  it.each([
+    [{ params: { requiredLogTypes: 'audit' } }, 'requiredLogTypes'],
+    [{ params: { unknownParam: 1 } }, 'unknownParam'],
+    [
+      {
+        waivers: [
+          { checkId: 'pod-containers-not-privileged', reason: 'short', owner: 'me', expires: '2027-01-01' },
+        ],
+      },
+      'say why',
+    ],
+    [
+      {
+        waivers: [
+          {
+            checkId: 'pod-containers-not-privileged',
+            reason: 'a good long reason',
+            owner: 'me',
+            expires: 'soon',
+          },
+        ],
+      },
+      'ISO date',
+    ],
+    [{ severityOverrides: { 'pod-containers-not-privileged': 'urgent' } }, 'severityOverrides'],
+    [
+      {
+        waivers: [
+          { checkId: 'no-such-check', reason: 'a good long reason', owner: 'me', expires: '2027-01-01' },
+        ],
+      },
+      'no-such-check',
+    ],
+  ])('rejects %j with a message naming the problem', (raw, needle) => {
+    expect(() => policyFromConfig(raw, KNOWN)).toThrow(ConfigError);
+    expect(() => policyFromConfig(raw, KNOWN)).toThrow(needle);
+  });
+
+  it('reads YAML files and names the file in errors', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wk-config-'));
+    const good = join(dir, 'good.yaml');
+    await writeFile(good, 'params:\n  versionSupportWarningDays: 30\n');
+    expect((await loadPolicy(good, KNOWN)).params.versionSupportWarningDays).toBe(30);
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'params: [unclosed\n');
+    await expect(loadPolicy(bad, KNOWN)).rejects.toThrow(`config file ${bad}`);
+    await expect(loadPolicy(join(dir, 'missing.yaml'), KNOWN)).rejects.toThrow('cannot read config file');
+  });
+});
