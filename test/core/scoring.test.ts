@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckSummary, Status } from '../../functions/core/model.ts';
+import type { CheckSummary, FrameworkId, Status } from '../../functions/core/model.ts';
 import { computeScores, rollUpStatus, scoreOf, zeroCounts } from '../../functions/core/scoring.ts';
 
 function summary(

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import * as nodeFs from 'node:fs/promises';
+import path from 'node:path';
+import type { ClusterRef, ScanResult } from '../core/model.ts';
+import type { LatestPointer, ResultLocation, ResultsStore, StoredResult } from '../core/ports.ts';
+import {
+  CorruptStoreObjectError,
+  decodeLatest,
+  decodeResult,
+  encodeLatest,
+  encodeResult,
+  shouldAdvanceLatest,
+} from './codec.ts';
+import {
+  artifactKey,
+  assertResultKey,
+  assertScanId,
+  clusterKeyOf,
+  InvalidKeyError,
+  latestKey,
+  parseResultKey,
+  RESULT_FILE,
+  resultKey,
+  scanClustersPrefix,
+} from './keys.ts';
+
+/** The part of `node:fs/promises` the store uses; tests inject one that fails on cue. */
+export interface ResultsFileSystem {
+  mkdir(dir: string, options: { recursive: true }): Promise<unknown>;
+  writeFile(file: string, data: string | Uint8Array): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  readFile(file: string, encoding: 'utf8'): Promise<string>;
+  readdir(dir: string): Promise<string[]>;
+  rm(file: string, options: { force: true }): Promise<void>;
+}
+
+export interface FileResultsStoreOptions {
+  /** The directory the key layout is rooted at; created on first write. */
+  root: string;
+  fs?: ResultsFileSystem;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
+
+function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * The results store on a local directory, for the CLI and the tests. Every write goes to a
+ * temporary file beside its target and is renamed into place, so a reader sees the old
+ * file or the new one, never half of one; a failed write leaves the target as it was.
+ */
+export class FileResultsStore implements ResultsStore {
+  readonly root: string;
+  readonly #fs: ResultsFileSystem;
+
+  constructor(options: FileResultsStoreOptions) {
+    this.root = path.resolve(options.root);
+    this.#fs = options.fs ?? nodeFs;
+  }
+
+  async putResult(result: ScanResult): Promise<StoredResult> {
+    const scanId = assertScanId(result.scanId);
+    const clusterKey = clusterKeyOf(result.cluster);
+    const key = resultKey(scanId, clusterKey);
+    await this.#writeAtomic(key, encodeResult(result));
+
+    // Only now that the result is in place may the pointer name it.
+    const next: LatestPointer = { scanId, key, finishedAt: result.finishedAt };
+    const current = await this.#readLatest(clusterKey).catch((error: unknown) => {
+      // A corrupt pointer is repaired by this write rather than blocking every later scan.
+      if (error instanceof CorruptStoreObjectError) return undefined;
+      throw error;
+    });
+    const latestUpdated = shouldAdvanceLatest(current, next);
+    if (latestUpdated) await this.#writeAtomic(latestKey(clusterKey), encodeLatest(next));
+    return { scanId, clusterKey, key, latestUpdated };
+  }
+
+  async putArtifact(
+    scanId: string,
+    clusterKey: string,
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+  ): Promise<string> {
+    // A file carries its type in its extension; the content type matters to S3 only.
+    if (typeof contentType !== 'string' || contentType === '') {
+      throw new TypeError('putArtifact needs a content type');
+    }
+    const key = artifactKey(scanId, clusterKey, name);
+    await this.#writeAtomic(key, body);
+    return key;
+  }
+
+  async getResult(key: string): Promise<ScanResult | undefined> {
+    assertResultKey(key);
+    const text = await this.#read(key);
+    return text === undefined ? undefined : decodeResult(text, key);
+  }
+
+  async getLatest(cluster: ClusterRef): Promise<ScanResult | undefined> {
+    const pointer = await this.#readLatest(clusterKeyOf(cluster));
+    // A pointer whose result is gone (deleted by hand, expired) means there is no latest.
+    return pointer ? this.getResult(pointer.key) : undefined;
+  }
+
+  async listResults(scanId: string): Promise<ResultLocation[]> {
+    const prefix = scanClustersPrefix(scanId);
+    const found: ResultLocation[] = [];
+    for (const account of await this.#list(prefix)) {
+      for (const region of await this.#list(`${prefix}${account}/`)) {
+        for (const name of await this.#list(`${prefix}${account}/${region}/`)) {
+          const dir = `${prefix}${account}/${region}/${name}/`;
+          if (!(await this.#list(dir)).includes(RESULT_FILE)) continue;
+          const key = `${dir}${RESULT_FILE}`;
+          // Directories that are not canonical parts of the layout are not results.
+          const parsed = parseResultKey(key);
+          if (parsed) found.push({ ...parsed, key });
+        }
+      }
+    }
+    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** The absolute path of a key; refuses anything that would resolve outside the root. */
+  pathOf(key: string): string {
+    const target = path.resolve(this.root, ...key.split('/'));
+    const relative = path.relative(this.root, target);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new InvalidKeyError(`key ${JSON.stringify(key.slice(0, 160))} resolves outside the store root`);
+    }
+    return target;
+  }
+
+  async #readLatest(clusterKey: string): Promise<LatestPointer | undefined> {
+    const key = latestKey(clusterKey);
+    const text = await this.#read(key);
+    return text === undefined ? undefined : decodeLatest(text, key, clusterKey);
+  }
+
+  async #read(key: string): Promise<string | undefined> {
+    try {
+      return await this.#fs.readFile(this.pathOf(key), 'utf8');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async #list(prefix: string): Promise<string[]> {
+    try {
+      const names = await this.#fs.readdir(this.pathOf(prefix.replace(/\/$/, '')));
+      return names.filter((name) => !name.startsWith('.')).sort();
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+  }
+
+  async #writeAtomic(key: string, body: string | Uint8Array): Promise<void> {
+    const target = this.pathOf(key);
+    const dir = path.dirname(target);
+    // Hidden, so listings skip a temporary file left by a crash.
+    const temp = path.join(dir, `.${path.basename(target)}.${randomUUID()}.tmp`);
+    await this.#fs.mkdir(dir, { recursive: true });
+    try {
+      await this.#fs.writeFile(temp, body);
+      await this.#fs.rename(temp, target);
+    } catch (error) {
+      await this.#fs.rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Handlebars from 'handlebars';
+import { describe, expect, it } from 'vitest';
+import {
+  createReportRenderer,
+  DEFAULT_TEMPLATES_DIR,
+  renderClusterReport,
+  TemplateError,
+} from '../../functions/report/render.ts';
+import type { ReportView } from '../../functions/report/view-model.ts';
+import { buildReportView } from '../../functions/report/view-model.ts';
+import { sampleCatalog, sampleResult, XSS_LABEL, XSS_MESSAGE, XSS_RESOURCE } from './sample-result.ts';
+
+const templatesDir = DEFAULT_TEMPLATES_DIR;
+
+function sampleView(): ReportView {
+  return buildReportView(sampleResult(), sampleCatalog());
+}
+
+function templateFiles(): Array<{ name: string; text: string }> {
+  const dir = new URL('.', templatesDir);
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) =>
+    name.endsWith('.hbs'),
+  );
+  return files.sort().map((name) => ({ name, text: readFileSync(new URL(name, dir), 'utf8') }));
+}
+
+describe('renderClusterReport', () => {
+  const html = renderClusterReport(sampleView());
+
+  it('renders the whole report', () => {
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<h1>prod-eu-1</h1>');
+    expect(html).toContain('AWS-managed (inherited)');
+    expect(html).toContain('No container runs privileged');
+    expect(html).toContain('and 50 more — see result.json');
+    expect(html).toContain('How the scores are computed');
+    expect(html).toContain('w-old-hostpath');
+    expect(html.trimEnd()).toMatch(/<\/html>$/);
+  });
+
+  it('escapes everything that came from the cluster', () => {
+    const escaped = Handlebars.Utils.escapeExpression;
+
+    for (const hostile of [XSS_RESOURCE, XSS_MESSAGE, XSS_LABEL]) {
+      expect(html).not.toContain(hostile);
+      expect(html).toContain(escaped(hostile));
+    }
+    expect(html).toContain('default/&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&quot;&gt;&lt;svg onload&#x3D;alert(1)&gt;');
+    expect(html).not.toMatch(/<(img|svg|script|iframe|object|embed)\b/i);
+    expect(html).not.toMatch(/\son\w+\s*=/i);
+  });
+
+  it('loads nothing from outside the document', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link/i);
+    expect(html).not.toMatch(/\ssrc\s*=/i);
+    expect(html).not.toMatch(/src\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">`,
+    );
+    expect(html).toContain('<meta name="referrer" content="no-referrer">');
+  });
+
+  it('links only to in-page anchors and https documentation', () => {
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1] ?? '');
+
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) expect(href).toMatch(/^(#[a-z0-9-]+|https:\/\/[^\s"<>]+)$/);
+    expect(hrefs).toContain('https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html');
+    expect(html).not.toContain('javascript:');
+  });
+
+  it('inlines the stylesheet', () => {
+    const css = readFileSync(new URL('report.css', templatesDir), 'utf8');
+    expect(html).toContain(`<style>${css}</style>`);
+    expect(css).toContain('@media print');
+  });
+
+  it('keeps remediation snippets verbatim, without partial indentation', () => {
+    expect(html).toContain(
+      '<pre><code>aws eks update-cluster-config --name prod-eu-1 \\\n  --logging &#x27;{&quot;clusterLogging&quot;',
+    );
+  });
+
+  it('renders a result with no checks at all', () => {
+    const empty = sampleResult([]);
+    empty.gaps = [];
+    empty.waivers = { applied: [], expired: [], unused: [] };
+
+    const page = renderClusterReport(buildReportView(empty, []));
+
+    expect(page).toContain('No check failed in this scan.');
+    expect(page.match(/No checks in this area\./g)).toHaveLength(3);
+    expect(page).toContain('No waivers are configured for this cluster.');
+    expect(page).toContain('Everything the checks need was read.');
+  });
+
+  it('throws when the view lacks a field a template prints', () => {
+    const missingName = sampleView();
+    delete (missingName.cluster as Partial<ReportView['cluster']>).name;
+    const missingTitle = sampleView();
+    const first = missingTitle.summary.topFailing[0];
+    if (first) delete (first as Partial<typeof first>).title;
+
+    expect(() => renderClusterReport(missingName)).toThrow(/"name" not defined/);
+    expect(() => renderClusterReport(missingTitle)).toThrow(/"title" not defined/);
+  });
+});
+
+describe('templates', () => {
+  it('print with {{ }} only, but for our stylesheet', () => {
+    const unescaped = templateFiles().flatMap(({ name, text }) =>
+      [...text.matchAll(/\{\{\{[^}]*\}\}\}|\{\{~?\s*&[^}]*\}\}/g)].map((match) => `${name}: ${match[0]}`),
+    );
+
+    expect(unescaped).toEqual(['report.hbs: {{{@styles}}}']);
+  });
+
+  it('use only the built-in block helpers if, unless and each', () => {
+    const blocks = new Set(
+      templateFiles().flatMap(({ text }) =>
+        [...text.matchAll(/\{\{~?#\s*([^\s}]+)/g)].map((match) => match[1]),
+      ),
+    );
+    expect([...blocks].sort()).toEqual(['each', 'if', 'unless']);
+  });
+
+  it('have every partial the report uses', () => {
+    const partials = new Set(
+      readdirSync(new URL('partials/', templatesDir)).map((file) => file.replace(/\.hbs$/, '')),
+    );
+    const used = new Set(
+      templateFiles().flatMap(({ text }) => [...text.matchAll(/\{\{>\s*([\w-]+)/g)].map((match) => match[1])),
+    );
+    expect([...used].filter((name) => name !== undefined && !partials.has(name))).toEqual([]);
+  });
+
+  it('refuse a stylesheet that could close its <style> element', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'watchkeeper-templates-'));
+    try {
+      cpSync(new URL('.', templatesDir), dir, { recursive: true });
+      writeFileSync(path.join(dir, 'report.css'), 'body{}</style><script>alert(1)</script>');
+
+      expect(() => createReportRenderer(pathToFileURL(`${dir}/`))).toThrow(TemplateError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reject a helper the renderer does not know', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'watchkeeper-templates-'));
+    try {
+      cpSync(new URL('.', templatesDir), dir, { recursive: true });
+      writeFileSync(path.join(dir, 'report.hbs'), '<p>{{lookup cluster "name"}} {{unknownHelper title}}</p>');
+
+      expect(() => createReportRenderer(pathToFileURL(`${dir}/`)).renderClusterReport(sampleView())).toThrow(
+        /unknown helper unknownHelper/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
