@@ -5,7 +5,7 @@ import { computeScores, rollUpStatus, scoreOf, zeroCounts } from '../../function
 function summary(
   status: Status,
   responsibility: CheckSummary['responsibility'] = 'customer',
-  framework = 'cis-eks-1.8.0' as const,
+  framework: FrameworkId = 'cis-eks-1.8.0',
 ): CheckSummary {
   return {
     checkId: `c-${status}-${Math.random()}`,
