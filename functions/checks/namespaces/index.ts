@@ -1,4 +1,5 @@
 import type { Check } from '../../core/model.ts';
+import { namespaceDefaultNotUsed } from './namespace-default-not-used.ts';
 
-/** namespaces checks, in report order. */
-export const NAMESPACE_CHECKS: readonly Check[] = [];
+/** Namespace checks, in report order. */
+export const NAMESPACE_CHECKS: readonly Check[] = [namespaceDefaultNotUsed];
