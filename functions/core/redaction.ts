@@ -29,10 +29,18 @@ export function looksLikeCredential(value: string): boolean {
   return CREDENTIAL_VALUE.some((pattern) => pattern.test(value));
 }
 
+/**
+ * Values that cannot be a credential even under a sensitive name: flags
+ * (`GF_AUTH_ANONYMOUS_ENABLED=true`), numbers, and file paths
+ * (`AWS_WEB_IDENTITY_TOKEN_FILE=/var/run/secrets/...`). Keeping them lets checks see them.
+ */
+const HARMLESS_VALUE = /^(true|false|yes|no|on|off|enabled|disabled|-?\d+(\.\d+)?|\/[\w./-]*)$/i;
+
 /** The value to keep for a named value: the marker when it may be a credential. */
 export function redactValue(name: string, value: string): string {
   if (value === '' || value === REDACTED) return value;
-  return isSensitiveName(name) || looksLikeCredential(value) ? REDACTED : value;
+  if (looksLikeCredential(value)) return REDACTED;
+  return isSensitiveName(name) && !HARMLESS_VALUE.test(value) ? REDACTED : value;
 }
 
 export function isRedacted(value: string | undefined): boolean {
