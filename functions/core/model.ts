@@ -183,6 +183,13 @@ export interface CheckParams {
   versionSupportWarningDays: number;
   /** Subjects allowed to hold cluster-admin (exact names, e.g. `system:masters`). */
   clusterAdminAllowedSubjects: string[];
+  /**
+   * Name prefixes of built-in Roles, ClusterRoles and bindings that the RBAC checks leave out
+   * (Kubernetes `system:` defaults, EKS `eks:` objects).
+   */
+  rbacIgnoredPrefixes: string[];
+  /** Namespaces whose workloads may have a service account token mounted (reported as pass). */
+  tokenAutomountAllowedNamespaces: string[];
 }
 
 export type DeepReadonly<T> = T extends (infer U)[]

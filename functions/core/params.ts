@@ -14,4 +14,8 @@ export const DEFAULT_PARAMS: CheckParams = {
   openCidrs: ['0.0.0.0/0', '::/0'],
   versionSupportWarningDays: 60,
   clusterAdminAllowedSubjects: ['system:masters'],
+  // kube-bench and kubescape allow-list the built-in `system:*` and EKS `eks:*` RBAC objects.
+  rbacIgnoredPrefixes: ['system:', 'eks:'],
+  // Add-ons in kube-system (VPC CNI, CoreDNS, kube-proxy) talk to the API server by design.
+  tokenAutomountAllowedNamespaces: ['kube-system'],
 };

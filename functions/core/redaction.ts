@@ -31,10 +31,10 @@ export function looksLikeCredential(value: string): boolean {
 
 /**
  * Values that cannot be a credential even under a sensitive name: flags
- * (`GF_AUTH_ANONYMOUS_ENABLED=true`), numbers, and file paths
+ * (`GF_AUTH_ANONYMOUS_ENABLED=true`) and file paths
  * (`AWS_WEB_IDENTITY_TOKEN_FILE=/var/run/secrets/...`). Keeping them lets checks see them.
  */
-const HARMLESS_VALUE = /^(true|false|yes|no|on|off|enabled|disabled|-?\d+(\.\d+)?|\/[\w./-]*)$/i;
+const HARMLESS_VALUE = /^(true|false|yes|no|on|off|enabled|disabled|\/[\w./-]*)$/i;
 
 /** The value to keep for a named value: the marker when it may be a credential. */
 export function redactValue(name: string, value: string): string {

@@ -4,6 +4,7 @@ import { REDACTED, redactValue } from '../../functions/core/redaction.ts';
 describe('redaction', () => {
   it.each([
     ['DB_PASSWORD', 'hunter2'],
+    ['PIN_CODE', '123456'],
     ['API_KEY', 'abc123def'],
     ['GITHUB_TOKEN', 'not-a-known-format'],
     ['CONFIG', 'AKIAIOSFODNN7EXAMPLE'],
@@ -17,7 +18,7 @@ describe('redaction', () => {
     ['LOG_LEVEL', 'info'],
     ['GF_AUTH_ANONYMOUS_ENABLED', 'true'],
     ['AWS_WEB_IDENTITY_TOKEN_FILE', '/var/run/secrets/eks.amazonaws.com/serviceaccount/token'],
-    ['TOKEN_TTL_SECONDS', '3600'],
+
     ['DB_PASSWORD', ''],
     ['DATABASE_URL', 'postgres://db:5432/app'],
   ])('keeps %s=%s', (name, value) => {
