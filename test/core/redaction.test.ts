@@ -4,7 +4,7 @@ import { REDACTED, redactValue } from '../../functions/core/redaction.ts';
 describe('redaction', () => {
   it.each([
     ['DB_PASSWORD', 'hunter2'],
-    ['PIN_CODE', '123456'],
+    ['DB_PASS', '123456'],
     ['API_KEY', 'abc123def'],
     ['GITHUB_TOKEN', 'not-a-known-format'],
     ['CONFIG', 'AKIAIOSFODNN7EXAMPLE'],
