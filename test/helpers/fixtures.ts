@@ -76,7 +76,11 @@ export function buildSnapshot(fixture: FixtureFile = {}): ClusterSnapshot {
   const baseline = loadBaseline();
   const snapshot = newSnapshot(baseline.cluster, fixture.collectedAt ?? baseline.collectedAt, 'fixture');
   snapshot.eks = merge(baseline.eks, fixture.eks ?? {}) as EksFacts;
-  const removed = new Set((fixture.remove ?? []).map(identity));
+  const removed = new Set(
+    (fixture.remove ?? []).map((r) =>
+      identity({ kind: r.kind, metadata: { name: r.name, namespace: r.namespace } }),
+    ),
+  );
   const replaced = new Set((fixture.objects ?? []).map(identity));
   const objects = [
     ...baseline.objects.filter((o) => !removed.has(identity(o)) && !replaced.has(identity(o))),
