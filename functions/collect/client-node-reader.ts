@@ -1,0 +1,392 @@
+import type { Cluster, RequestContext, User } from '@kubernetes/client-node';
+import {
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  KubeConfig,
+  ServerConfiguration,
+} from '@kubernetes/client-node';
+import type { K8sKind } from '../core/kinds.ts';
+import type { KubeListPage, KubeListRequest, KubeReader, KubeReadFailure } from './kube-reader.ts';
+import { KubeReadError, listPathOf, safeMessage } from './kube-reader.ts';
+
+/*
+ * Why this adapter sends its list calls itself instead of using the typed APIs
+ * (`CoreV1Api.listPodForAllNamespaces` …) or `KubernetesObjectApi.list`:
+ *
+ * - One code path for every kind: the path comes from the `K8S_KINDS` table (plural, group,
+ *   version), so a new kind is one table row, not one more generated method to wire up.
+ * - `KubernetesObjectApi.list` first sends a discovery GET per API version to learn the
+ *   plural the table already holds, and ignores per-call middleware (it sends with the
+ *   client's own configuration), so a per-call timeout would need one client per call.
+ * - Both deserialize every item into model classes (Date objects, renamed fields such as
+ *   `_from`) that the projection then turns back into plain JSON; with 150,000 pods that
+ *   is a lot of throw-away objects. Here a page is `JSON.parse`d once and projected.
+ *
+ * Everything that matters for security still comes from client-node: `KubeConfig` resolves
+ * the server, CA, client certificates, proxies and authentication (kubeconfig users, exec
+ * plugins, and our per-request EKS token authenticator) in `applySecurityAuthentication`,
+ * and the request goes out through its undici-based `IsomorphicFetchHttpLibrary`.
+ */
+
+const USER_NAME = 'watchkeeper-eks';
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+export interface ClientNodeReaderOptions {
+  /** Timeout of one list call (one page), in ms. */
+  requestTimeoutMs?: number;
+}
+
+export interface KubeconfigSource extends ClientNodeReaderOptions {
+  /** Context to use; the kubeconfig's current context when omitted. */
+  context?: string;
+  /** A loaded kubeconfig; `KubeConfig.loadFromDefault()` when omitted. */
+  kubeConfig?: KubeConfig;
+}
+
+export interface EndpointSource extends ClientNodeReaderOptions {
+  /** `https://…` endpoint of the API server (EKS `cluster.endpoint`). */
+  server: string;
+  /** Base64 PEM of the cluster CA (EKS `cluster.certificateAuthority.data`). */
+  caData: string;
+  /** Called before every request, so a token is never older than the provider allows. */
+  token: () => Promise<string>;
+  /** SNI/verification name when it differs from the endpoint's host. */
+  tlsServerName?: string;
+}
+
+/** The kubeconfig has no context with the requested name (or no current context). */
+export class KubeContextNotFoundError extends Error {
+  override readonly name = 'KubeContextNotFoundError';
+}
+
+/** The cluster configuration cannot be used safely or at all (no TLS verification, bad CA …). */
+export class KubeClusterConfigError extends Error {
+  override readonly name = 'KubeClusterConfigError';
+}
+
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+/**
+ * Reads a cluster through `@kubernetes/client-node`. Build one per cluster per scan (the
+ * static factories), and `close()` it when the scan is over.
+ */
+export class ClientNodeKubeReader implements KubeReader {
+  readonly server: string;
+  readonly #kubeConfig: KubeConfig;
+  readonly #serverConfig: ServerConfiguration<Record<string, string>>;
+  readonly #http = new IsomorphicFetchHttpLibrary();
+  readonly #requestTimeoutMs: number;
+  /** One connection pool per reader: client-node builds a new one for every request. */
+  #dispatcher: Dispatcher | undefined;
+  #closed = false;
+
+  constructor(kubeConfig: KubeConfig, options: ClientNodeReaderOptions = {}) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new KubeContextNotFoundError('the kubeconfig has no current cluster');
+    assertVerifiedTls(cluster);
+    this.#kubeConfig = kubeConfig;
+    this.server = withoutUserInfo(cluster.server);
+    this.#serverConfig = new ServerConfiguration(cluster.server, {});
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  /** A kubeconfig context, as kubectl would use it. */
+  static fromKubeconfig(source: KubeconfigSource = {}): ClientNodeKubeReader {
+    const kubeConfig = source.kubeConfig ?? loadDefaultKubeConfig();
+    const available = kubeConfig.getContexts().map((context) => context.name);
+    const wanted = source.context ?? kubeConfig.getCurrentContext();
+    if (!wanted || !available.includes(wanted)) {
+      const list = available.length > 0 ? available.join(', ') : 'none';
+      throw new KubeContextNotFoundError(
+        wanted
+          ? `no kubeconfig context named "${wanted}"; available contexts: ${list}`
+          : `the kubeconfig has no current context; pass one of: ${list}`,
+      );
+    }
+    kubeConfig.setCurrentContext(wanted);
+    return new ClientNodeKubeReader(kubeConfig, source);
+  }
+
+  /** An EKS endpoint with its CA and a bearer-token provider (the EKS IAM token). */
+  static fromEndpoint(source: EndpointSource): ClientNodeKubeReader {
+    let url: URL;
+    try {
+      url = new URL(source.server);
+    } catch {
+      throw new KubeClusterConfigError(`the API server endpoint is not a URL: ${safeMessage(source.server)}`);
+    }
+    if (url.protocol !== 'https:') {
+      throw new KubeClusterConfigError(`the API server endpoint must use https: ${url.origin}`);
+    }
+    if (!Buffer.from(source.caData, 'base64').toString('latin1').includes('-----BEGIN CERTIFICATE-----')) {
+      throw new KubeClusterConfigError('the cluster CA data is not a base64-encoded PEM certificate');
+    }
+    const cluster: Cluster = {
+      name: 'cluster',
+      server: source.server.replace(/\/$/, ''),
+      caData: source.caData,
+      skipTLSVerify: false,
+      ...(source.tlsServerName ? { tlsServerName: source.tlsServerName } : {}),
+    };
+    const user: User = { name: USER_NAME };
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [cluster],
+      users: [user],
+      contexts: [{ name: 'watchkeeper', cluster: cluster.name, user: user.name }],
+      currentContext: 'watchkeeper',
+    });
+    const provider = source.token;
+    // Custom authenticators are consulted on every request (aws-notes §4.2), so each call
+    // carries a token from the provider, which decides when to mint a new one.
+    kubeConfig.addAuthenticator({
+      isAuthProvider: (candidate) => candidate.name === USER_NAME,
+      applyAuthentication: async (_user, opts) => {
+        let token: string;
+        try {
+          token = await provider();
+        } catch (error) {
+          throw new Error(`the token provider failed: ${describe(error)}`);
+        }
+        opts.headers = { ...opts.headers, Authorization: `Bearer ${token}` };
+      },
+    });
+    return new ClientNodeKubeReader(kubeConfig, source);
+  }
+
+  async listPage(kind: K8sKind, request: KubeListRequest): Promise<KubeListPage> {
+    if (this.#closed) throw new Error('the reader is closed');
+    const path = listPathOf(kind);
+    const what = `listing ${kind} (GET ${path})`;
+    const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+
+    const context = this.#serverConfig.makeRequestContext(path, HttpMethod.GET);
+    context.setQueryParam('limit', String(request.limit));
+    if (request.continueToken) context.setQueryParam('continue', request.continueToken);
+    context.setHeaderParam('Accept', 'application/json');
+    context.setHeaderParam('User-Agent', 'watchkeeper');
+
+    const stopped = (): KubeReadError | undefined => {
+      if (request.signal?.aborted)
+        return new KubeReadError(`${what}: stopped at the deadline`, { failure: 'aborted' });
+      if (timeout.aborted) {
+        return new KubeReadError(`${what}: no answer within ${this.#requestTimeoutMs} ms`, {
+          failure: 'timeout',
+        });
+      }
+      return undefined;
+    };
+
+    try {
+      // Credentials first: a failing token provider or kubeconfig auth plugin sends nothing.
+      // Raced with the signal, so a provider that hangs cannot outlast the deadline.
+      await untilAborted(this.#kubeConfig.applySecurityAuthentication(context), signal);
+    } catch (error) {
+      throw (
+        stopped() ??
+        new KubeReadError(`${what}: could not authenticate: ${describe(error)}`, { failure: 'auth' })
+      );
+    }
+    this.#shareDispatcher(context);
+    context.setSignal(signal);
+
+    try {
+      const response = await this.#http.send(context).toPromise();
+      const text = await response.body.text();
+      if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+        throw httpError(what, response.httpStatusCode, text, response.headers);
+      }
+      return parseListPage(what, text);
+    } catch (error) {
+      if (error instanceof KubeReadError) throw error;
+      throw stopped() ?? transportError(what, error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const dispatcher = this.#dispatcher;
+    this.#dispatcher = undefined;
+    await dispatcher?.destroy();
+  }
+
+  /**
+   * client-node creates a new undici Agent (and so a new TLS connection) for every request
+   * (aws-notes §4.3). Keep the first one and reuse it, so the pages of a large list share
+   * keep-alive connections; the CA and client certificate do not change during a scan.
+   */
+  #shareDispatcher(context: RequestContext): void {
+    const fresh = context.getDispatcher();
+    if (!fresh) return;
+    if (!this.#dispatcher) {
+      this.#dispatcher = fresh;
+      return;
+    }
+    context.setDispatcher(this.#dispatcher);
+    fresh.close().catch(() => undefined);
+  }
+}
+
+/** The server URL for messages, without any `user:password@` a kubeconfig might carry. */
+function withoutUserInfo(server: string): string {
+  try {
+    const url = new URL(server);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return safeMessage(server);
+  }
+}
+
+/** Settles like `promise`, or rejects as soon as `signal` fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function loadDefaultKubeConfig(): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  return kubeConfig;
+}
+
+function assertVerifiedTls(cluster: Cluster): void {
+  if (cluster.skipTLSVerify) {
+    throw new KubeClusterConfigError(
+      `cluster "${cluster.name}" sets insecure-skip-tls-verify; Watchkeeper never reads a cluster without verifying its certificate (set certificate-authority-data instead)`,
+    );
+  }
+  if (!cluster.server.startsWith('https://')) {
+    throw new KubeClusterConfigError(`cluster "${cluster.name}" is not served over https: ${cluster.server}`);
+  }
+  // Node would otherwise silently accept any certificate.
+  if (process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+    throw new KubeClusterConfigError(
+      'NODE_TLS_REJECT_UNAUTHORIZED=0 disables certificate verification; unset it to read clusters',
+    );
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseListPage(what: string, text: string): KubeListPage {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new KubeReadError(`${what}: the answer is not JSON (${text.length} bytes)`, {
+      failure: 'protocol',
+    });
+  }
+  if (!isRecord(data) || !(Array.isArray(data.items) || data.items === null)) {
+    throw new KubeReadError(`${what}: the answer is not a Kubernetes list`, { failure: 'protocol' });
+  }
+  const metadata = isRecord(data.metadata) ? data.metadata : {};
+  const page: KubeListPage = { items: Array.isArray(data.items) ? data.items : [] };
+  if (typeof metadata.continue === 'string' && metadata.continue !== '')
+    page.continueToken = metadata.continue;
+  if (typeof metadata.remainingItemCount === 'number') page.remainingItemCount = metadata.remainingItemCount;
+  return page;
+}
+
+function httpError(
+  what: string,
+  status: number,
+  body: string,
+  headers: Record<string, string>,
+): KubeReadError {
+  let statusReason: string | undefined;
+  let serverMessage: string | undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (isRecord(parsed)) {
+      if (typeof parsed.reason === 'string') statusReason = parsed.reason;
+      if (typeof parsed.message === 'string') serverMessage = parsed.message;
+    }
+  } catch {
+    // Not a Status object (e.g. a proxy's HTML page): report the status alone.
+  }
+  const retryAfterSeconds = parseRetryAfter(headers['retry-after']);
+  const label = statusReason ?? STATUS_TEXT[status] ?? 'error';
+  return new KubeReadError(`${what}: HTTP ${status} ${label}${serverMessage ? `: ${serverMessage}` : ''}`, {
+    failure: 'http',
+    status,
+    ...(statusReason !== undefined ? { statusReason } : {}),
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+  });
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  410: 'Gone',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
+
+/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+const TLS_CODES =
+  /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH)/;
+
+/** The first error code in the cause chain (`fetch failed` → SocketError → …). */
+function errorCode(error: unknown, depth = 0): string | undefined {
+  if (!isRecordLike(error) || depth > 5) return undefined;
+  if (typeof error.code === 'string') return error.code;
+  if (Array.isArray(error.errors)) {
+    for (const inner of error.errors) {
+      const code = errorCode(inner, depth + 1);
+      if (code) return code;
+    }
+  }
+  return errorCode(error.cause, depth + 1);
+}
+
+function isRecordLike(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
+
+function transportError(what: string, error: unknown): KubeReadError {
+  const code = errorCode(error);
+  const failure: KubeReadFailure = code && TLS_CODES.test(code) ? 'tls' : 'network';
+  const detail = failure === 'tls' ? 'TLS verification of the API server failed' : 'connection failed';
+  return new KubeReadError(`${what}: ${detail}${code ? ` (${code})` : ''}: ${describe(error)}`, {
+    failure,
+    ...(code ? { code } : {}),
+  });
+}

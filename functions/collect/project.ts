@@ -1,0 +1,463 @@
+import type { K8sObject } from '../core/k8s-types.ts';
+import type { K8sKind } from '../core/kinds.ts';
+import { apiVersionOf, K8S_KINDS } from '../core/kinds.ts';
+import { redactObject } from './redact.ts';
+
+/**
+ * Reduces an object from a cluster or a manifest to the fields in `core/k8s-types.ts`, so a
+ * snapshot of a large cluster stays small and holds nothing no check reads: no
+ * `managedFields`, `resourceVersion`, `selfLink`, `generation`, no status beyond the few
+ * fields checks use, and no `last-applied-configuration` annotation (a whole earlier
+ * manifest, secrets included). Values of the wrong type are dropped (or, for booleans and
+ * numbers written as strings in hand-made YAML, converted), since everything is untrusted.
+ *
+ * Accepts plain JSON and `@kubernetes/client-node` model instances alike (Date timestamps,
+ * `_from` for `from`).
+ */
+
+/** How one field is kept. */
+type Field =
+  | 'string'
+  | 'number'
+  | 'boolean'
+  | 'time'
+  | 'intOrString'
+  | 'strings'
+  | 'numbers'
+  | 'stringMap'
+  | 'annotations'
+  /** ConfigMap `data`: a string map whose very large values are replaced by a marker. */
+  | 'data'
+  /** Kept as plain JSON (any shape), e.g. probes, selectors: small and read only for presence. */
+  | 'json'
+  | Shape
+  | readonly [Field];
+
+interface Shape {
+  readonly [key: string]: Field;
+}
+
+/** Annotations dropped whatever their size: they hold whole manifests, secrets included. */
+const DROPPED_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
+
+/** Longer annotation values are replaced by a marker saying how long they were. */
+export const MAX_ANNOTATION_LENGTH = 2048;
+
+/** Longest ConfigMap value kept (1 MiB is the whole object's limit; dashboards come close). */
+export const MAX_DATA_VALUE = 256 * 1024;
+
+/** Longest value kept in a `json` field's strings, so no free-form blob can bloat a snapshot. */
+const MAX_JSON_STRING = 4096;
+
+export function droppedValue(length: number): string {
+  return `[dropped by watchkeeper: ${length} characters]`;
+}
+
+const OWNER_REFERENCE: Shape = {
+  apiVersion: 'string',
+  kind: 'string',
+  name: 'string',
+  uid: 'string',
+  controller: 'boolean',
+};
+
+const METADATA: Shape = {
+  name: 'string',
+  namespace: 'string',
+  uid: 'string',
+  labels: 'stringMap',
+  annotations: 'annotations',
+  ownerReferences: [OWNER_REFERENCE],
+  creationTimestamp: 'time',
+};
+
+const SE_LINUX: Shape = { type: 'string', user: 'string', role: 'string', level: 'string' };
+const SECCOMP: Shape = { type: 'string', localhostProfile: 'string' };
+const APP_ARMOR: Shape = { type: 'string', localhostProfile: 'string' };
+const WINDOWS: Shape = { hostProcess: 'boolean' };
+
+const SECURITY_CONTEXT: Shape = {
+  privileged: 'boolean',
+  allowPrivilegeEscalation: 'boolean',
+  runAsNonRoot: 'boolean',
+  runAsUser: 'number',
+  runAsGroup: 'number',
+  readOnlyRootFilesystem: 'boolean',
+  capabilities: { add: 'strings', drop: 'strings' },
+  seccompProfile: SECCOMP,
+  procMount: 'string',
+  seLinuxOptions: SE_LINUX,
+  appArmorProfile: APP_ARMOR,
+  windowsOptions: WINDOWS,
+};
+
+const POD_SECURITY_CONTEXT: Shape = {
+  runAsNonRoot: 'boolean',
+  runAsUser: 'number',
+  runAsGroup: 'number',
+  fsGroup: 'number',
+  supplementalGroups: 'numbers',
+  seccompProfile: SECCOMP,
+  seLinuxOptions: SE_LINUX,
+  appArmorProfile: APP_ARMOR,
+  sysctls: [{ name: 'string', value: 'string' }],
+  windowsOptions: WINDOWS,
+};
+
+const KEY_REF: Shape = { name: 'string', key: 'string' };
+
+const CONTAINER: Shape = {
+  name: 'string',
+  image: 'string',
+  command: 'strings',
+  args: 'strings',
+  env: [
+    {
+      name: 'string',
+      value: 'string',
+      valueFrom: {
+        secretKeyRef: KEY_REF,
+        configMapKeyRef: KEY_REF,
+        fieldRef: { fieldPath: 'string' },
+      },
+    },
+  ],
+  envFrom: [{ secretRef: { name: 'string' }, configMapRef: { name: 'string' }, prefix: 'string' }],
+  ports: [{ containerPort: 'number', hostPort: 'number', protocol: 'string', name: 'string' }],
+  securityContext: SECURITY_CONTEXT,
+  resources: { limits: 'stringMap', requests: 'stringMap' },
+  volumeMounts: [{ name: 'string', mountPath: 'string', readOnly: 'boolean' }],
+  livenessProbe: 'json',
+  readinessProbe: 'json',
+  startupProbe: 'json',
+  lifecycle: 'json',
+  imagePullPolicy: 'string',
+};
+
+const VOLUME: Shape = {
+  name: 'string',
+  hostPath: { path: 'string', type: 'string' },
+  secret: { secretName: 'string' },
+  configMap: { name: 'string' },
+  projected: 'json',
+  emptyDir: 'json',
+  persistentVolumeClaim: { claimName: 'string' },
+  csi: { driver: 'string' },
+};
+
+const POD_SPEC: Shape = {
+  containers: [CONTAINER],
+  initContainers: [CONTAINER],
+  ephemeralContainers: [CONTAINER],
+  volumes: [VOLUME],
+  hostNetwork: 'boolean',
+  hostPID: 'boolean',
+  hostIPC: 'boolean',
+  hostUsers: 'boolean',
+  serviceAccountName: 'string',
+  serviceAccount: 'string',
+  automountServiceAccountToken: 'boolean',
+  securityContext: POD_SECURITY_CONTEXT,
+  nodeName: 'string',
+  nodeSelector: 'stringMap',
+  os: { name: 'string' },
+  priorityClassName: 'string',
+};
+
+const POD_TEMPLATE: Shape = {
+  metadata: { name: 'string', namespace: 'string', labels: 'stringMap', annotations: 'annotations' },
+  spec: POD_SPEC,
+};
+
+const CONTROLLER_SPEC: Shape = { replicas: 'number', selector: 'json', template: POD_TEMPLATE };
+
+const LABEL_SELECTOR: Shape = {
+  matchLabels: 'stringMap',
+  matchExpressions: [{ key: 'string', operator: 'string', values: 'strings' }],
+};
+
+const POLICY_RULE: Shape = {
+  apiGroups: 'strings',
+  resources: 'strings',
+  verbs: 'strings',
+  resourceNames: 'strings',
+  nonResourceURLs: 'strings',
+};
+
+const NETWORK_POLICY_PEER: Shape = {
+  podSelector: LABEL_SELECTOR,
+  namespaceSelector: LABEL_SELECTOR,
+  ipBlock: { cidr: 'string', except: 'strings' },
+};
+
+const ROLE: Shape = { rules: [POLICY_RULE], aggregationRule: { clusterRoleSelectors: [LABEL_SELECTOR] } };
+
+const ROLE_BINDING: Shape = {
+  subjects: [{ kind: 'string', name: 'string', namespace: 'string', apiGroup: 'string' }],
+  roleRef: { apiGroup: 'string', kind: 'string', name: 'string' },
+};
+
+const WEBHOOKS: Shape = { webhooks: [{ name: 'string', failurePolicy: 'string', rules: 'json' }] };
+
+/** The fields kept per kind, besides `apiVersion`, `kind` and `metadata`. */
+const BODY: Record<K8sKind, Shape> = {
+  namespaces: { status: { phase: 'string' } },
+  nodes: {
+    spec: {
+      providerID: 'string',
+      unschedulable: 'boolean',
+      taints: [{ key: 'string', effect: 'string' }],
+    },
+    status: {
+      addresses: [{ type: 'string', address: 'string' }],
+      nodeInfo: {
+        kubeletVersion: 'string',
+        osImage: 'string',
+        containerRuntimeVersion: 'string',
+        kernelVersion: 'string',
+        operatingSystem: 'string',
+        architecture: 'string',
+      },
+    },
+  },
+  pods: {
+    spec: POD_SPEC,
+    status: { phase: 'string', podIP: 'string', hostIP: 'string', qosClass: 'string' },
+  },
+  services: {
+    spec: {
+      type: 'string',
+      ports: [
+        {
+          port: 'number',
+          nodePort: 'number',
+          protocol: 'string',
+          name: 'string',
+          targetPort: 'intOrString',
+        },
+      ],
+      selector: 'stringMap',
+      loadBalancerSourceRanges: 'strings',
+      externalIPs: 'strings',
+      externalName: 'string',
+    },
+    status: { loadBalancer: { ingress: [{ hostname: 'string', ip: 'string' }] } },
+  },
+  serviceaccounts: { automountServiceAccountToken: 'boolean' },
+  configmaps: { data: 'data' },
+  replicationcontrollers: { spec: CONTROLLER_SPEC },
+  persistentvolumes: {},
+  resourcequotas: {},
+  limitranges: {},
+  deployments: { spec: CONTROLLER_SPEC },
+  statefulsets: { spec: CONTROLLER_SPEC },
+  daemonsets: { spec: CONTROLLER_SPEC },
+  replicasets: { spec: CONTROLLER_SPEC },
+  jobs: { spec: CONTROLLER_SPEC },
+  cronjobs: {
+    spec: {
+      schedule: 'string',
+      suspend: 'boolean',
+      jobTemplate: { spec: { template: POD_TEMPLATE } },
+    },
+  },
+  networkpolicies: {
+    spec: {
+      podSelector: LABEL_SELECTOR,
+      policyTypes: 'strings',
+      ingress: [{ from: [NETWORK_POLICY_PEER], ports: 'json' }],
+      egress: [{ to: [NETWORK_POLICY_PEER], ports: 'json' }],
+    },
+  },
+  ingresses: {
+    spec: {
+      ingressClassName: 'string',
+      tls: [{ hosts: 'strings', secretName: 'string' }],
+      rules: [{ host: 'string' }],
+    },
+  },
+  roles: ROLE,
+  clusterroles: ROLE,
+  rolebindings: ROLE_BINDING,
+  clusterrolebindings: ROLE_BINDING,
+  validatingwebhookconfigurations: WEBHOOKS,
+  mutatingwebhookconfigurations: WEBHOOKS,
+  customresourcedefinitions: { spec: { group: 'string', names: { kind: 'string', plural: 'string' } } },
+};
+
+/** client-node model classes rename JSON fields that are reserved words. */
+const MODEL_ALIASES: Record<string, string> = {
+  from: '_from',
+  continue: '_continue',
+  default: '_default',
+  enum: '_enum',
+  int: '_int',
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPlain(value: Record<string, unknown>): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function field(source: Record<string, unknown>, key: string): unknown {
+  const value = source[key];
+  if (value !== undefined || isPlain(source)) return value;
+  const alias = MODEL_ALIASES[key];
+  return alias ? source[alias] : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function asNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  return undefined;
+}
+
+/** YAML 1.1 booleans (`yes`, `on` …) as sigs.k8s.io/yaml reads them, so offline mode agrees. */
+function asBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().toLowerCase();
+  if (['true', 'yes', 'on', 'y'].includes(text)) return true;
+  if (['false', 'no', 'off', 'n'].includes(text)) return false;
+  return undefined;
+}
+
+function asTime(value: unknown): string | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** String maps: labels, selectors, resources (`cpu: 500m`; a YAML `cpu: 1` becomes `"1"`). */
+function asStringMap(value: unknown): Record<string, string> | undefined {
+  if (!isObject(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry === 'string') out[key] = entry;
+    else if (typeof entry === 'number' || typeof entry === 'boolean') out[key] = String(entry);
+  }
+  return out;
+}
+
+function asAnnotations(value: unknown): Record<string, string> | undefined {
+  const map = asStringMap(value);
+  if (!map) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(map)) {
+    if (DROPPED_ANNOTATIONS.has(key)) continue;
+    out[key] = entry.length > MAX_ANNOTATION_LENGTH ? droppedValue(entry.length) : entry;
+  }
+  return out;
+}
+
+function asData(value: unknown): Record<string, string> | undefined {
+  const map = asStringMap(value);
+  if (!map) return undefined;
+  for (const [key, entry] of Object.entries(map)) {
+    if (entry.length > MAX_DATA_VALUE) map[key] = droppedValue(entry.length);
+  }
+  return map;
+}
+
+/** Plain JSON copy of any value: dates as ISO strings, model aliases undone, long strings cut. */
+function toJson(value: unknown, depth = 0): unknown {
+  if (depth > 20) return undefined;
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string') {
+    return value.length > MAX_JSON_STRING ? droppedValue(value.length) : value;
+  }
+  if (value instanceof Date) return asTime(value);
+  if (Array.isArray(value))
+    return value.map((item) => toJson(item, depth + 1)).filter((v) => v !== undefined);
+  if (!isObject(value)) return undefined;
+  const plain = isPlain(value);
+  const out: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    const converted = toJson(entry, depth + 1);
+    if (converted === undefined) continue;
+    const name = !plain && key.startsWith('_') && MODEL_ALIASES[key.slice(1)] === key ? key.slice(1) : key;
+    out[name] = converted;
+  }
+  return out;
+}
+
+function pick(value: unknown, spec: Field): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (typeof spec === 'string') {
+    switch (spec) {
+      case 'string':
+        return asString(value);
+      case 'number':
+        return asNumber(value);
+      case 'boolean':
+        return asBoolean(value);
+      case 'time':
+        return asTime(value);
+      case 'intOrString':
+        return typeof value === 'number' || typeof value === 'string' ? value : undefined;
+      case 'strings':
+        return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : undefined;
+      case 'numbers':
+        return Array.isArray(value)
+          ? value.map(asNumber).filter((item): item is number => item !== undefined)
+          : undefined;
+      case 'stringMap':
+        return asStringMap(value);
+      case 'annotations':
+        return asAnnotations(value);
+      case 'data':
+        return asData(value);
+      case 'json':
+        return toJson(value);
+    }
+  }
+  if (isArrayField(spec)) {
+    if (!Array.isArray(value)) return undefined;
+    const [item] = spec;
+    return value.map((entry) => pick(entry, item)).filter((entry) => entry !== undefined);
+  }
+  if (!isObject(value)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(spec)) {
+    const picked = pick(field(value, key), inner);
+    if (picked !== undefined) out[key] = picked;
+  }
+  return out;
+}
+
+function isArrayField(spec: Field): spec is readonly [Field] {
+  return Array.isArray(spec);
+}
+
+/**
+ * The snapshot form of one object of `kind`, before redaction: `apiVersion` and `kind` are
+ * always set (list items from the API server carry neither). Undefined for something that is
+ * not an object with a `metadata.name`.
+ */
+export function projectObject(kind: K8sKind, raw: unknown): K8sObject | undefined {
+  if (!isObject(raw)) return undefined;
+  const metadata = pick(field(raw, 'metadata'), METADATA);
+  if (!isObject(metadata) || typeof metadata.name !== 'string' || metadata.name === '') return undefined;
+  const body = pick(raw, BODY[kind]);
+  return {
+    apiVersion: asString(field(raw, 'apiVersion')) ?? apiVersionOf(kind),
+    kind: K8S_KINDS[kind].kind,
+    metadata: metadata as unknown as K8sObject['metadata'],
+    ...(isObject(body) ? body : {}),
+  };
+}
+
+/** Projection then redaction: the only form in which cluster objects enter a snapshot. */
+export function toSnapshotObject(kind: K8sKind, raw: unknown): K8sObject | undefined {
+  const projected = projectObject(kind, raw);
+  if (projected) redactObject(kind, projected);
+  return projected;
+}

@@ -1,0 +1,242 @@
+import { loadYaml, V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { MAX_ANNOTATION_LENGTH, projectObject } from '../../functions/collect/project.ts';
+import type { ConfigMap, NetworkPolicy, Pod, PodController } from '../../functions/core/k8s-types.ts';
+
+function rawPod(): Record<string, unknown> {
+  return {
+    metadata: {
+      name: 'web-1',
+      namespace: 'shop',
+      uid: 'u-1',
+      resourceVersion: '12345',
+      generation: 3,
+      selfLink: '/api/v1/namespaces/shop/pods/web-1',
+      creationTimestamp: '2026-11-01T10:00:00Z',
+      labels: { app: 'web' },
+      annotations: {
+        'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"v1","kind":"Pod","spec":{}}',
+        'huge.example.com/blob': 'x'.repeat(MAX_ANNOTATION_LENGTH + 1),
+        'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/web',
+      },
+      managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:spec': {} } }],
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'u-0', controller: true },
+      ],
+    },
+    spec: {
+      containers: [
+        {
+          name: 'app',
+          image: 'nginx:1.27',
+          securityContext: { privileged: false, runAsUser: 1000, unknownField: 'x' },
+          terminationMessagePath: '/dev/termination-log',
+          livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+        },
+      ],
+      dnsPolicy: 'ClusterFirst',
+      hostNetwork: true,
+      tolerations: [{ key: 'x' }],
+    },
+    status: {
+      phase: 'Running',
+      podIP: '10.0.0.1',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [{ name: 'app', ready: true }],
+    },
+  };
+}
+
+describe('projectObject', () => {
+  it('drops managedFields, resourceVersion, last-applied and status noise, and fills apiVersion/kind', () => {
+    // Prepare
+    const raw = rawPod();
+
+    // Act
+    const pod = projectObject('pods', raw) as Pod;
+
+    // Assess
+    expect(pod.apiVersion).toBe('v1');
+    expect(pod.kind).toBe('Pod');
+    expect(pod.metadata).toEqual({
+      name: 'web-1',
+      namespace: 'shop',
+      uid: 'u-1',
+      creationTimestamp: '2026-11-01T10:00:00Z',
+      labels: { app: 'web' },
+      annotations: {
+        'huge.example.com/blob': `[dropped by watchkeeper: ${MAX_ANNOTATION_LENGTH + 1} characters]`,
+        'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/web',
+      },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'u-0', controller: true },
+      ],
+    });
+    expect(pod.status).toEqual({ phase: 'Running', podIP: '10.0.0.1' });
+    expect(pod.spec).toEqual({
+      containers: [
+        {
+          name: 'app',
+          image: 'nginx:1.27',
+          securityContext: { privileged: false, runAsUser: 1000 },
+          livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+        },
+      ],
+      hostNetwork: true,
+    });
+    const text = JSON.stringify(pod);
+    expect(text).not.toContain('managedFields');
+    expect(text).not.toContain('last-applied-configuration');
+    expect(text).not.toContain('resourceVersion');
+    expect(text).not.toContain('selfLink');
+  });
+
+  it('keeps the apiVersion an object carries and never the raw input', () => {
+    // Prepare
+    const raw = {
+      apiVersion: 'apps/v1beta2',
+      kind: 'Deployment',
+      metadata: { name: 'old' },
+      spec: { replicas: 2 },
+    };
+
+    // Act
+    const deployment = projectObject('deployments', raw) as PodController;
+
+    // Assess
+    expect(deployment.apiVersion).toBe('apps/v1beta2');
+    expect(deployment.spec?.replicas).toBe(2);
+    expect(deployment).not.toBe(raw);
+  });
+
+  it('accepts client-node model instances: Date timestamps and renamed fields', () => {
+    // Prepare
+    // loadYaml deserializes into the model classes, as the typed APIs do.
+    const pod = loadYaml<V1Pod>(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', ...rawPod() }));
+    const policy = loadYaml<V1NetworkPolicy>(
+      JSON.stringify({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-web', namespace: 'shop' },
+        spec: {
+          podSelector: {},
+          ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'a' } } }], ports: [{ port: 80 }] }],
+        },
+      }),
+    );
+    expect(pod).toBeInstanceOf(V1Pod);
+    expect(pod.metadata?.creationTimestamp).toBeInstanceOf(Date);
+    expect(policy).toBeInstanceOf(V1NetworkPolicy);
+    expect(policy.spec?.ingress?.[0]).toHaveProperty('_from');
+
+    // Act
+    const projected = projectObject('pods', pod) as Pod;
+    const projectedPolicy = projectObject('networkpolicies', policy) as NetworkPolicy;
+
+    // Assess
+    expect(projected.metadata.creationTimestamp).toBe('2026-11-01T10:00:00.000Z');
+    expect(projected.spec?.containers?.[0]?.securityContext).toEqual({ privileged: false, runAsUser: 1000 });
+    expect(
+      projected.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'],
+    ).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(projected))).toEqual(projected);
+    expect(projectedPolicy.spec?.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { team: 'a' } } }], ports: [{ port: 80 }] },
+    ]);
+  });
+
+  it('drops values of the wrong type and reads YAML-style booleans and numbers', () => {
+    // Prepare
+    const raw = {
+      metadata: { name: 'p', labels: { tier: 1 } },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            securityContext: { privileged: 'yes', runAsUser: '0', capabilities: { add: ['NET_ADMIN', 7] } },
+          },
+          'not a container',
+        ],
+        hostPID: { nested: true },
+      },
+    };
+
+    // Act
+    const pod = projectObject('pods', raw) as Pod;
+
+    // Assess
+    expect(pod.metadata.labels).toEqual({ tier: '1' });
+    expect(pod.spec?.containers).toEqual([
+      {
+        name: 'c',
+        securityContext: { privileged: true, runAsUser: 0, capabilities: { add: ['NET_ADMIN'] } },
+      },
+    ]);
+    expect(pod.spec?.hostPID).toBeUndefined();
+  });
+
+  it('keeps the pod template of controllers and the job template of CronJobs', () => {
+    // Prepare
+    const template = {
+      metadata: {
+        labels: { app: 'batch' },
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+      },
+      spec: { containers: [{ name: 'c', image: 'busybox' }], restartPolicy: 'Never' },
+    };
+
+    // Act
+    const cronJob = projectObject('cronjobs', {
+      metadata: { name: 'nightly', namespace: 'ops' },
+      spec: { schedule: '0 1 * * *', jobTemplate: { spec: { backoffLimit: 3, template } } },
+      status: { lastScheduleTime: '2026-11-01T01:00:00Z' },
+    });
+
+    // Assess
+    expect(cronJob).toEqual({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly', namespace: 'ops' },
+      spec: {
+        schedule: '0 1 * * *',
+        jobTemplate: {
+          spec: {
+            template: {
+              metadata: { labels: { app: 'batch' }, annotations: {} },
+              spec: { containers: [{ name: 'c', image: 'busybox' }] },
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it('keeps ConfigMap data keys, and only metadata for kinds no check reads further', () => {
+    // Act
+    const configMap = projectObject('configmaps', {
+      metadata: { name: 'aws-auth', namespace: 'kube-system' },
+      data: { mapRoles: '- rolearn: arn:aws:iam::1:role/x' },
+      binaryData: { blob: 'AAAA' },
+    }) as ConfigMap;
+    const quota = projectObject('resourcequotas', {
+      metadata: { name: 'q', namespace: 'a' },
+      spec: { hard: { pods: '10' } },
+    });
+
+    // Assess
+    expect(configMap.data).toEqual({ mapRoles: '- rolearn: arn:aws:iam::1:role/x' });
+    expect(configMap).not.toHaveProperty('binaryData');
+    expect(quota).toEqual({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'q', namespace: 'a' },
+    });
+  });
+
+  it('returns undefined for something that is not a named object', () => {
+    expect(projectObject('pods', null)).toBeUndefined();
+    expect(projectObject('pods', 'pod')).toBeUndefined();
+    expect(projectObject('pods', { metadata: {} })).toBeUndefined();
+    expect(projectObject('pods', { metadata: { name: 42 } })).toBeUndefined();
+  });
+});
