@@ -60,6 +60,9 @@ const EKS_FACT: Record<EksKind, keyof EksFacts> = {
   'eks:nodegroups': 'nodegroups',
   'eks:addons': 'addons',
   'eks:accessEntries': 'accessEntries',
+  'eks:fargateProfiles': 'fargateProfiles',
+  'eks:insights': 'insights',
+  'ec2:launchTemplates': 'launchTemplates',
 };
 
 /** The kinds that usually dominate a scan go first, so the slowest list starts early. */

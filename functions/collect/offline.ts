@@ -12,6 +12,11 @@ import { toSnapshotObject } from './project.ts';
 
 export const SOURCE_MANIFESTS = 'manifests';
 
+/** The AWS API JSON files that sit beside the manifests (`eks-*.json`, `ec2-*.json`). */
+export function isAwsApiFile(name: string): boolean {
+  return /^(eks|ec2)-.*\.json$/i.test(name);
+}
+
 /**
  * The EKS API JSON files read beside the manifests, as the AWS CLI prints them
  * (`aws eks describe-cluster --name X > eks-cluster.json`). Each may be the CLI's whole
@@ -42,6 +47,22 @@ export const EKS_FILES: Readonly<Record<EksKind, { file: string; key: string; co
     file: 'eks-access-entries.json',
     key: 'accessEntries',
     command: 'aws eks describe-access-entry for each entry, as a JSON array (or {"accessEntries": [...]})',
+  },
+  'eks:fargateProfiles': {
+    file: 'eks-fargate-profiles.json',
+    key: 'fargateProfiles',
+    command:
+      'aws eks describe-fargate-profile for each profile, as a JSON array (or {"fargateProfiles": [...]})',
+  },
+  'eks:insights': {
+    file: 'eks-insights.json',
+    key: 'insights',
+    command: 'aws eks list-insights --cluster-name <cluster>',
+  },
+  'ec2:launchTemplates': {
+    file: 'ec2-launch-templates.json',
+    key: 'launchTemplates',
+    command: 'aws ec2 describe-launch-template-versions for each node group launch template, as a JSON array',
   },
 };
 
@@ -140,8 +161,14 @@ export async function readEksFiles(dir: string): Promise<{ facts: EksFacts; gaps
       facts.nodegroups = value;
     } else if (kind === 'eks:addons') {
       facts.addons = value;
-    } else {
+    } else if (kind === 'eks:accessEntries') {
       facts.accessEntries = value;
+    } else if (kind === 'eks:fargateProfiles') {
+      facts.fargateProfiles = value;
+    } else if (kind === 'eks:insights') {
+      facts.insights = value;
+    } else {
+      facts.launchTemplates = value;
     }
   }
   return { facts, gaps };
@@ -171,7 +198,7 @@ export async function snapshotFromManifests(dir: string, options: OfflineOptions
   if (!info?.isDirectory()) throw new OfflineInputError(`no such folder: ${folder}`);
 
   const eks = await readEksFiles(folder);
-  const loaded = await loadManifests(folder, (name) => /^eks-.*\.json$/i.test(name));
+  const loaded = await loadManifests(folder, isAwsApiFile);
 
   const name =
     options.clusterName ?? (typeof eks.facts.cluster?.name === 'string' ? eks.facts.cluster.name : '');

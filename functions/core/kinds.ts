@@ -69,6 +69,9 @@ export const EKS_KINDS = {
   'eks:nodegroups': 'ListNodegroups + DescribeNodegroup',
   'eks:addons': 'ListAddons + DescribeAddon',
   'eks:accessEntries': 'ListAccessEntries + ListAssociatedAccessPolicies',
+  'eks:fargateProfiles': 'ListFargateProfiles + DescribeFargateProfile',
+  'eks:insights': 'ListInsights',
+  'ec2:launchTemplates': 'DescribeLaunchTemplateVersions (node group launch templates)',
 } as const;
 
 export type EksKind = keyof typeof EKS_KINDS;

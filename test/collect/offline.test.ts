@@ -43,6 +43,9 @@ describe('snapshotFromManifests', () => {
         { kind: 'eks:nodegroups', reason: 'not_collected' },
         { kind: 'eks:addons', reason: 'not_collected' },
         { kind: 'eks:accessEntries', reason: 'not_collected' },
+        { kind: 'eks:fargateProfiles', reason: 'not_collected' },
+        { kind: 'eks:insights', reason: 'not_collected' },
+        { kind: 'ec2:launchTemplates', reason: 'not_collected' },
       ],
     });
     expect(snapshot.k8s.namespaces.map((n) => n.metadata.name)).toEqual(['shop']);

@@ -1,0 +1,142 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../functions/checks/index.ts';
+import { DEMO_DIR } from '../../functions/cli/demo.ts';
+import { EXIT, main } from '../../functions/cli/main.ts';
+import type { ScanResult } from '../../functions/core/model.ts';
+import { captureStreams } from '../helpers/streams.ts';
+
+/** Planted in the demo cluster (see examples/demo-cluster/README.md); must appear in no output. */
+const CANARIES = ['wk-canary-7f3a9c1e-do-not-leak', 'wk-canary-secret-0d1e2f3a4b5c', 'AKIAWKCANARY00000001'];
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS token)', () => {
+  let out: string;
+  let code: number;
+  const streams = captureStreams();
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'wk-demo-'));
+    code = await main(['scan', '--demo', '--out', out], streams);
+  });
+
+  it('completes and prints progress on stderr and the summary on stdout', () => {
+    expect(code, streams.stderr.text).toBe(EXIT.ok);
+    expect(streams.stderr.text).toContain('Reading https://127.0.0.1:');
+    expect(streams.stderr.text).toMatch(/pods: 5 objects in 1 page/);
+    expect(streams.stdout.text).toContain('Watchkeeper scan of demo-payments-prod');
+    expect(streams.stdout.text).toMatch(/CRITICAL\s+pod-containers-not-privileged/);
+    expect(streams.stdout.text).toContain(`Wrote ${join(out, 'report.html')}`);
+  });
+
+  it('writes result.json with the fixed finding interface and every check', async () => {
+    const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as ScanResult;
+    expect(result.schemaVersion).toBe(1);
+    expect(result.source).toBe('kubernetes-api');
+    expect(result.cluster).toMatchObject({
+      name: 'demo-payments-prod',
+      accountId: '111122223333',
+      region: 'eu-west-1',
+    });
+    expect(result.checks.map((c) => c.checkId)).toEqual(CHECKS.map((c) => c.id));
+    expect(result.gaps).toEqual([]);
+    for (const finding of result.findings) {
+      expect(Object.keys(finding)).toEqual(
+        expect.arrayContaining([
+          'checkId',
+          'status',
+          'severity',
+          'responsibility',
+          'resource',
+          'message',
+          'frameworks',
+        ]),
+      );
+      expect(finding.resource.kind.length).toBeGreaterThan(0);
+      expect(finding.resource.name.length).toBeGreaterThan(0);
+    }
+    // The demo's deliberate problems are found, through the objects that carry them.
+    const failing = (id: string) => result.findings.filter((f) => f.checkId === id && f.status === 'fail');
+    expect(failing('pod-containers-not-privileged').map((f) => f.resource.name)).toContain('nightly-export');
+    expect(failing('rbac-cluster-admin-bindings-limited').map((f) => f.resource.name)).toContain(
+      'ci-deployer-cluster-admin',
+    );
+    expect(failing('pod-secrets-not-in-env').map((f) => f.resource.name)).toContain('legacy-reporting');
+    expect(failing('eks-endpoint-public-access-restricted')).toHaveLength(1);
+  });
+
+  it('stores the result under the shared key layout with a latest pointer', async () => {
+    const files = (await filesUnder(join(out, 'store'))).map((f) => f.slice(out.length + 1));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^store\/scans\/\d{8}T\d{6}Z-[0-9a-f]{6}\/clusters\/111122223333\/eu-west-1\/demo-payments-prod\/result\.json$/,
+        ),
+        expect.stringMatching(/report\.html$/),
+        'store/clusters/111122223333/eu-west-1/demo-payments-prod/latest.json',
+      ]),
+    );
+  });
+
+  it('leaks no planted secret into any output: files, stdout or stderr', async () => {
+    const planted = (await Promise.all((await filesUnder(DEMO_DIR)).map((f) => readFile(f, 'utf8')))).join(
+      '\n',
+    );
+    for (const canary of CANARIES) expect(planted, `the demo plants ${canary}`).toContain(canary);
+
+    const outputs = [streams.stdout.text, streams.stderr.text];
+    for (const file of await filesUnder(out)) outputs.push(await readFile(file, 'utf8'));
+    expect(outputs.length).toBeGreaterThan(4);
+    for (const canary of CANARIES) {
+      for (const text of outputs) expect(text.includes(canary), `${canary} leaked`).toBe(false);
+    }
+  });
+
+  it('exits 1 when a check fails at or above --fail-on, 0 below it', async () => {
+    const quiet = captureStreams();
+    const other = await mkdtemp(join(tmpdir(), 'wk-demo-'));
+    expect(
+      await main(
+        ['scan', '--demo', '--out', other, '--format', 'json', '--fail-on', 'critical', '--quiet'],
+        quiet,
+      ),
+    ).toBe(EXIT.findings);
+    expect(quiet.stderr.text).toBe('');
+    const waiveAll = join(other, 'policy.yaml');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      waiveAll,
+      [
+        'waivers:',
+        '  - checkId: pod-containers-not-privileged',
+        '    reason: demo only, to show a waiver lowering the gate',
+        '    owner: platform-team',
+        '    expires: 2099-01-01',
+      ].join('\n'),
+    );
+    expect(
+      await main(
+        [
+          'scan',
+          '--demo',
+          '--out',
+          other,
+          '--format',
+          'json',
+          '--fail-on',
+          'critical',
+          '--quiet',
+          '--config',
+          waiveAll,
+        ],
+        captureStreams(),
+      ),
+    ).toBe(EXIT.ok);
+  });
+});
