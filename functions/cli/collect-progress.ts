@@ -7,7 +7,7 @@ export function collectProgress(progress: Progress): (event: CollectProgressEven
     switch (event.type) {
       case 'kind-finished':
         progress.info(
-          `${event.kind}: ${event.count.toLocaleString('en-US')} objects in ${event.pages} page${event.pages === 1 ? '' : 's'} (${(event.durationMs / 1000).toFixed(1)}s)`,
+          `${event.kind}: ${event.count.toLocaleString('en-US')} object${event.count === 1 ? '' : 's'} in ${event.pages} page${event.pages === 1 ? '' : 's'} (${(event.durationMs / 1000).toFixed(1)}s)`,
         );
         break;
       case 'kind-retry':
