@@ -1,3 +1,4 @@
+import type { FleetManifest } from './fleet.ts';
 import type { ClusterRef, ScanResult } from './model.ts';
 
 /**
@@ -26,6 +27,22 @@ export interface LatestPointer {
   scanId: string;
   key: string;
   finishedAt: string;
+}
+
+/** An artifact read back from the store. */
+export interface StoredArtifact {
+  key: string;
+  body: Uint8Array;
+  /**
+   * The content type it was stored with where the store keeps one (S3); a file store
+   * infers it from the file extension.
+   */
+  contentType: string;
+}
+
+export interface ListScanIdsOptions {
+  /** At most this many ids (a positive integer); all of them when absent. */
+  limit?: number;
 }
 
 /**
@@ -59,4 +76,33 @@ export interface ResultsStore {
   getLatest(cluster: ClusterRef): Promise<ScanResult | undefined>;
   /** Every cluster result stored for one scan (the fleet view of a scan), sorted by key. */
   listResults(scanId: string): Promise<ResultLocation[]>;
+  /**
+   * Writes a fleet-level file of a scan (`scans/{scanId}/{name}`, e.g. the fleet
+   * `report.html`) and returns its key. `name` may not be `manifest.json` or `clusters`.
+   */
+  putScanArtifact(
+    scanId: string,
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+  ): Promise<string>;
+  /**
+   * An artifact stored by `putArtifact` or `putScanArtifact`, or undefined when there is
+   * none. Any other key (a result, a manifest, a latest pointer, a made-up path) is refused.
+   */
+  getArtifact(key: string): Promise<StoredArtifact | undefined>;
+  /**
+   * Writes the fleet manifest of a scan to `scans/{scanId}/manifest.json` and returns that
+   * key; storing it again overwrites. Every entry's `clusterKey` must be the key of its
+   * cluster and its `resultKey`, when set, that cluster's result key in this scan.
+   */
+  putManifest(manifest: FleetManifest): Promise<string>;
+  /** The fleet manifest of a scan, or undefined when none was stored. */
+  getManifest(scanId: string): Promise<FleetManifest | undefined>;
+  /**
+   * The ids of the stored scans, newest first: ids sort by time because they start with
+   * the UTC start time (`20261123T154000Z-3f9a1c`), so this is descending id order.
+   * A scan counts once anything (a result, a manifest, an artifact) was stored under it.
+   */
+  listScanIds(options?: ListScanIdsOptions): Promise<string[]>;
 }

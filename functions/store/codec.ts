@@ -1,7 +1,9 @@
+import type { FleetManifest } from '../core/fleet.ts';
+import { CLUSTER_OUTCOMES } from '../core/fleet.ts';
 import type { ScanResult } from '../core/model.ts';
 import { SCHEMA_VERSION } from '../core/model.ts';
-import type { LatestPointer } from '../core/ports.ts';
-import { parseResultKey } from './keys.ts';
+import type { LatestPointer, ListScanIdsOptions } from '../core/ports.ts';
+import { clusterKeyOf, InvalidKeyError, isValidScanId, parseResultKey, resultKey } from './keys.ts';
 
 /** How results and pointers are serialised, shared by every adapter. */
 
@@ -18,9 +20,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function parseJson(text: string, key: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new CorruptStoreObjectError(`${key} is not valid JSON: ${detail}`);
+  } catch {
+    // Not the parser's message: V8 quotes the start of the text in it, and stored bodies
+    // (cluster data) must not reach logs through an error message.
+    throw new CorruptStoreObjectError(`${key} is not valid JSON (${text.length} characters)`);
   }
 }
 
@@ -93,4 +96,95 @@ export function shouldAdvanceLatest(current: LatestPointer | undefined, next: La
   if (Number.isNaN(currentTime)) return true;
   if (Number.isNaN(nextTime)) return false;
   return nextTime >= currentTime;
+}
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+/**
+ * What is wrong with a manifest's keys, or undefined: the scan id must be valid, each
+ * entry's cluster key must be the key of its cluster, and a result key must be that
+ * cluster's result in this scan. Consumers follow these keys, so they are checked both
+ * before a manifest is written and after one is read.
+ */
+function manifestKeyProblem(manifest: FleetManifest): string | undefined {
+  if (!isValidScanId(manifest.scanId)) return `has an invalid scan id ${JSON.stringify(manifest.scanId)}`;
+  for (const [index, entry] of manifest.clusters.entries()) {
+    let expected: string;
+    try {
+      expected = clusterKeyOf(entry.cluster);
+    } catch (error) {
+      return `clusters[${index}] names a cluster that has no key: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (entry.clusterKey !== expected) {
+      return `clusters[${index}].clusterKey is ${JSON.stringify(entry.clusterKey)}, not ${JSON.stringify(expected)}`;
+    }
+    if (entry.resultKey !== undefined && entry.resultKey !== resultKey(manifest.scanId, expected)) {
+      return `clusters[${index}].resultKey ${JSON.stringify(entry.resultKey)} is not the result of ${expected} in scan ${manifest.scanId}`;
+    }
+  }
+  return undefined;
+}
+
+/** Serialises a manifest, refusing one whose keys do not fit the layout (InvalidKeyError). */
+export function encodeManifest(manifest: FleetManifest): string {
+  const problem = manifestKeyProblem(manifest);
+  if (problem) throw new InvalidKeyError(`the fleet manifest ${problem}`);
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** A stored manifest; it must belong to `scanId`, the scan whose key it was read from. */
+export function decodeManifest(text: string, key: string, scanId: string): FleetManifest {
+  const value = parseJson(text, key);
+  if (!isRecord(value)) throw new CorruptStoreObjectError(`${key} does not hold a fleet manifest object`);
+  if (value.schemaVersion !== MANIFEST_SCHEMA_VERSION) {
+    throw new CorruptStoreObjectError(
+      `${key} has manifest schema version ${JSON.stringify(value.schemaVersion)}; this build reads ${MANIFEST_SCHEMA_VERSION}`,
+    );
+  }
+  if (value.scanId !== scanId) {
+    throw new CorruptStoreObjectError(`${key} holds the manifest of another scan`);
+  }
+  const outcomes: readonly unknown[] = CLUSTER_OUTCOMES;
+  if (
+    typeof value.startedAt !== 'string' ||
+    typeof value.finishedAt !== 'string' ||
+    !Array.isArray(value.skipped) ||
+    !Array.isArray(value.clusters) ||
+    !value.clusters.every(
+      (entry: unknown) =>
+        isRecord(entry) &&
+        isRecord(entry.cluster) &&
+        typeof entry.cluster.name === 'string' &&
+        typeof entry.clusterKey === 'string' &&
+        outcomes.includes(entry.outcome) &&
+        (entry.resultKey === undefined || typeof entry.resultKey === 'string'),
+    )
+  ) {
+    throw new CorruptStoreObjectError(`${key} is missing fields of a fleet manifest`);
+  }
+  const manifest = value as unknown as FleetManifest;
+  const problem = manifestKeyProblem(manifest);
+  if (problem) throw new CorruptStoreObjectError(`${key} ${problem}`);
+  return manifest;
+}
+
+/** The limit of `listScanIds`, checked: a positive integer, or undefined for all. */
+export function scanIdLimit(options: ListScanIdsOptions | undefined): number | undefined {
+  const limit = options?.limit;
+  if (limit === undefined) return undefined;
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new RangeError(`listScanIds limit must be a positive integer, not ${String(limit)}`);
+  }
+  return limit;
+}
+
+/** Scan ids newest first (descending: they start with their UTC start time), at most `limit`. */
+export function newestFirst(scanIds: Iterable<string>, limit: number | undefined): string[] {
+  const sorted = [...new Set(scanIds)].filter(isValidScanId).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+  return limit === undefined ? sorted : sorted.slice(0, limit);
+}
+
+/** Sorts by key, code-unit order (the order S3 lists keys in). */
+export function byKey<T extends { key: string }>(a: T, b: T): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }

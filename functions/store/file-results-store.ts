@@ -1,26 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
+import type { FleetManifest } from '../core/fleet.ts';
 import type { ClusterRef, ScanResult } from '../core/model.ts';
-import type { LatestPointer, ResultLocation, ResultsStore, StoredResult } from '../core/ports.ts';
+import type {
+  LatestPointer,
+  ListScanIdsOptions,
+  ResultLocation,
+  ResultsStore,
+  StoredArtifact,
+  StoredResult,
+} from '../core/ports.ts';
 import {
+  byKey,
   CorruptStoreObjectError,
   decodeLatest,
+  decodeManifest,
   decodeResult,
   encodeLatest,
+  encodeManifest,
   encodeResult,
+  JSON_CONTENT_TYPE,
+  newestFirst,
+  scanIdLimit,
   shouldAdvanceLatest,
 } from './codec.ts';
 import {
   artifactKey,
+  assertArtifactKey,
   assertResultKey,
   assertScanId,
   clusterKeyOf,
   InvalidKeyError,
   latestKey,
+  manifestKey,
   parseResultKey,
   RESULT_FILE,
   resultKey,
+  SCANS_PREFIX,
+  scanArtifactKey,
   scanClustersPrefix,
 } from './keys.ts';
 
@@ -29,7 +47,7 @@ export interface ResultsFileSystem {
   mkdir(dir: string, options: { recursive: true }): Promise<unknown>;
   writeFile(file: string, data: string | Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
-  readFile(file: string, encoding: 'utf8'): Promise<string>;
+  readFile(file: string): Promise<Uint8Array>;
   readdir(dir: string): Promise<string[]>;
   rm(file: string, options: { force: true }): Promise<void>;
 }
@@ -49,6 +67,21 @@ function errorCode(error: unknown): string | undefined {
 function isMissing(error: unknown): boolean {
   const code = errorCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * A file keeps no content type, so one is inferred from the extension of the names the
+ * pipeline writes; S3 returns the type an artifact was stored with.
+ */
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.json': JSON_CONTENT_TYPE,
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+};
+
+function contentTypeOf(key: string): string {
+  return CONTENT_TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /**
@@ -99,6 +132,43 @@ export class FileResultsStore implements ResultsStore {
     return key;
   }
 
+  async putScanArtifact(
+    scanId: string,
+    name: string,
+    body: string | Uint8Array,
+    contentType: string,
+  ): Promise<string> {
+    if (typeof contentType !== 'string' || contentType === '') {
+      throw new TypeError('putScanArtifact needs a content type');
+    }
+    const key = scanArtifactKey(scanId, name);
+    await this.#writeAtomic(key, body);
+    return key;
+  }
+
+  async getArtifact(key: string): Promise<StoredArtifact | undefined> {
+    assertArtifactKey(key);
+    const body = await this.#readBytes(key);
+    return body === undefined ? undefined : { key, body, contentType: contentTypeOf(key) };
+  }
+
+  async putManifest(manifest: FleetManifest): Promise<string> {
+    const key = manifestKey(manifest.scanId);
+    await this.#writeAtomic(key, encodeManifest(manifest));
+    return key;
+  }
+
+  async getManifest(scanId: string): Promise<FleetManifest | undefined> {
+    const key = manifestKey(scanId);
+    const text = await this.#read(key);
+    return text === undefined ? undefined : decodeManifest(text, key, scanId);
+  }
+
+  async listScanIds(options?: ListScanIdsOptions): Promise<string[]> {
+    const limit = scanIdLimit(options);
+    return newestFirst(await this.#list(SCANS_PREFIX), limit);
+  }
+
   async getResult(key: string): Promise<ScanResult | undefined> {
     assertResultKey(key);
     const text = await this.#read(key);
@@ -126,7 +196,7 @@ export class FileResultsStore implements ResultsStore {
         }
       }
     }
-    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return found.sort(byKey);
   }
 
   /** The absolute path of a key; refuses anything that would resolve outside the root. */
@@ -146,8 +216,14 @@ export class FileResultsStore implements ResultsStore {
   }
 
   async #read(key: string): Promise<string | undefined> {
+    const bytes = await this.#readBytes(key);
+    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+  }
+
+  async #readBytes(key: string): Promise<Uint8Array | undefined> {
     try {
-      return await this.#fs.readFile(this.pathOf(key), 'utf8');
+      // A plain Uint8Array rather than the Buffer node:fs returns, as the S3 store gives.
+      return new Uint8Array(await this.#fs.readFile(this.pathOf(key)));
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

@@ -3,6 +3,8 @@ import type { ClusterRef } from '../core/model.ts';
 /**
  * The key layout every results store shares (S3 keys, paths under the local root):
  *
+ *   scans/{scanId}/manifest.json                          the FleetManifest of a fleet scan
+ *   scans/{scanId}/{artifact}                             fleet-level files (report.html, …)
  *   scans/{scanId}/clusters/{clusterKey}/result.json     the ScanResult
  *   scans/{scanId}/clusters/{clusterKey}/{artifact}      report.html, snapshot.json, …
  *   clusters/{clusterKey}/latest.json                     {scanId, key, finishedAt}
@@ -19,6 +21,10 @@ import type { ClusterRef } from '../core/model.ts';
 
 export const RESULT_FILE = 'result.json';
 export const LATEST_FILE = 'latest.json';
+export const MANIFEST_FILE = 'manifest.json';
+/** The directory of a scan that holds its cluster results. */
+export const CLUSTERS_DIR = 'clusters';
+export const SCANS_PREFIX = 'scans/';
 export const REPORT_ARTIFACT = 'report.html';
 export const SNAPSHOT_ARTIFACT = 'snapshot.json';
 
@@ -128,19 +134,42 @@ export function assertClusterKey(clusterKey: string): string {
   return clusterKey;
 }
 
-export function assertArtifactName(name: string): string {
-  if (typeof name !== 'string' || name.length > 100 || !SAFE_WORD.test(name) || name === RESULT_FILE) {
+function assertFileName(name: string, reserved: readonly string[], level: string): string {
+  if (typeof name !== 'string' || name.length > 100 || !SAFE_WORD.test(name) || reserved.includes(name)) {
     throw new InvalidKeyError(
-      `invalid artifact name ${JSON.stringify(String(name).slice(0, 80))}: use a plain file name ` +
-        `of [A-Za-z0-9._-] other than ${RESULT_FILE}`,
+      `invalid ${level} artifact name ${JSON.stringify(String(name).slice(0, 80))}: use a plain file name ` +
+        `of [A-Za-z0-9._-] other than ${reserved.join(', ')}`,
     );
   }
   return name;
 }
 
+/** A file beside a cluster result: a plain name, never the result itself. */
+export function assertArtifactName(name: string): string {
+  return assertFileName(name, [RESULT_FILE], 'cluster');
+}
+
+/** A fleet-level file of a scan: a plain name, never the manifest or the clusters directory. */
+export function assertScanArtifactName(name: string): string {
+  return assertFileName(name, [MANIFEST_FILE, CLUSTERS_DIR], 'scan');
+}
+
+/** `scans/{scanId}/`: everything one scan stored. */
+export function scanPrefix(scanId: string): string {
+  return `${SCANS_PREFIX}${assertScanId(scanId)}/`;
+}
+
+export function manifestKey(scanId: string): string {
+  return `${scanPrefix(scanId)}${MANIFEST_FILE}`;
+}
+
+export function scanArtifactKey(scanId: string, name: string): string {
+  return `${scanPrefix(scanId)}${assertScanArtifactName(name)}`;
+}
+
 /** `scans/{scanId}/clusters/`: the prefix under which one scan's cluster results live. */
 export function scanClustersPrefix(scanId: string): string {
-  return `scans/${assertScanId(scanId)}/clusters/`;
+  return `${scanPrefix(scanId)}${CLUSTERS_DIR}/`;
 }
 
 function clusterDir(scanId: string, clusterKey: string): string {
@@ -181,6 +210,56 @@ export function assertResultKey(key: string): { scanId: string; clusterKey: stri
     throw new InvalidKeyError(
       `not a result key: ${JSON.stringify(String(key).slice(0, 160))} ` +
         `(expected scans/{scanId}/clusters/{clusterKey}/${RESULT_FILE})`,
+    );
+  }
+  return parsed;
+}
+
+/** Where an artifact key points: a scan-level file, or a file beside one cluster's result. */
+export interface ArtifactLocation {
+  scanId: string;
+  /** Absent for a scan-level artifact. */
+  clusterKey?: string;
+  name: string;
+}
+
+const CLUSTER_ARTIFACT_KEY = /^scans\/([^/]+)\/clusters\/([^/]+\/[^/]+\/[^/]+)\/([^/]+)$/;
+const SCAN_ARTIFACT_KEY = /^scans\/([^/]+)\/([^/]+)$/;
+
+function isValid(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The location of an artifact key, or undefined unless `key` is exactly what
+ * `artifactKey` or `scanArtifactKey` would make (results and manifests are not artifacts).
+ */
+export function parseArtifactKey(key: string): ArtifactLocation | undefined {
+  if (typeof key !== 'string') return undefined;
+  const cluster = CLUSTER_ARTIFACT_KEY.exec(key);
+  if (cluster) {
+    const [, scanId = '', clusterKey = '', name = ''] = cluster;
+    return isValid(() => artifactKey(scanId, clusterKey, name)) ? { scanId, clusterKey, name } : undefined;
+  }
+  const scan = SCAN_ARTIFACT_KEY.exec(key);
+  if (scan) {
+    const [, scanId = '', name = ''] = scan;
+    return isValid(() => scanArtifactKey(scanId, name)) ? { scanId, name } : undefined;
+  }
+  return undefined;
+}
+
+export function assertArtifactKey(key: string): ArtifactLocation {
+  const parsed = parseArtifactKey(key);
+  if (!parsed) {
+    throw new InvalidKeyError(
+      `not an artifact key: ${JSON.stringify(String(key).slice(0, 160))} (expected ` +
+        'scans/{scanId}/{name} or scans/{scanId}/clusters/{clusterKey}/{name})',
     );
   }
   return parsed;

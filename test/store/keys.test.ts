@@ -3,13 +3,17 @@ import type { ClusterRef } from '../../functions/core/model.ts';
 import {
   artifactKey,
   assertArtifactName,
+  assertScanArtifactName,
   assertScanId,
   clusterKeyOf,
   InvalidKeyError,
   latestKey,
+  manifestKey,
+  parseArtifactKey,
   parseClusterKey,
   parseResultKey,
   resultKey,
+  scanArtifactKey,
 } from '../../functions/store/keys.ts';
 
 const HOSTILE_NAMES = [
@@ -126,5 +130,45 @@ describe('key layout', () => {
 
   it('rejects a hand-made cluster key in an artifact key', () => {
     expect(() => artifactKey('scan-1', '../../../etc', 'report.html')).toThrow(InvalidKeyError);
+  });
+});
+
+describe('scan-level keys', () => {
+  const clusterKey = '123456789012/eu-west-1/prod';
+
+  it('places the manifest and fleet artifacts directly under the scan', () => {
+    expect(manifestKey('scan-1')).toBe('scans/scan-1/manifest.json');
+    expect(scanArtifactKey('scan-1', 'report.html')).toBe('scans/scan-1/report.html');
+  });
+
+  it.each(['manifest.json', 'clusters', '../report.html', 'a/b.html', '.hidden', ''])(
+    'rejects the scan artifact name %j',
+    (name) => {
+      expect(() => assertScanArtifactName(name)).toThrow(InvalidKeyError);
+    },
+  );
+
+  it('parses artifact keys of both levels back', () => {
+    expect(parseArtifactKey('scans/scan-1/report.html')).toEqual({ scanId: 'scan-1', name: 'report.html' });
+    expect(parseArtifactKey(`scans/scan-1/clusters/${clusterKey}/snapshot.json`)).toEqual({
+      scanId: 'scan-1',
+      clusterKey,
+      name: 'snapshot.json',
+    });
+  });
+
+  it.each([
+    `scans/scan-1/clusters/${clusterKey}/result.json`,
+    'scans/scan-1/manifest.json',
+    `clusters/${clusterKey}/latest.json`,
+    'scans/scan-1/clusters',
+    'scans/../report.html',
+    'scans/scan-1/clusters/local/local/_YWJj/report.html',
+    'scans/scan-1/clusters/local/local/../report.html',
+    'scans/scan-1/a/b/report.html',
+    '/scans/scan-1/report.html',
+    'scans/scan-1/report.html/',
+  ])('refuses %j as an artifact key', (key) => {
+    expect(parseArtifactKey(key)).toBeUndefined();
   });
 });

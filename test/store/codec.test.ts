@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { FleetManifest } from '../../functions/core/fleet.ts';
+import {
+  CorruptStoreObjectError,
+  decodeManifest,
+  encodeManifest,
+  newestFirst,
+  shouldAdvanceLatest,
+} from '../../functions/store/codec.ts';
+import { InvalidKeyError } from '../../functions/store/keys.ts';
+
+const KEY = 'scans/scan-1/manifest.json';
+
+function manifest(): FleetManifest {
+  return {
+    schemaVersion: 1,
+    scanId: 'scan-1',
+    startedAt: '2026-03-01T02:00:00.000Z',
+    finishedAt: '2026-03-01T02:10:00.000Z',
+    clusters: [
+      {
+        cluster: { name: 'prod', accountId: '123456789012', region: 'eu-west-1' },
+        clusterKey: '123456789012/eu-west-1/prod',
+        outcome: 'scanned',
+        resultKey: 'scans/scan-1/clusters/123456789012/eu-west-1/prod/result.json',
+      },
+      { cluster: { name: 'dev' }, clusterKey: 'local/local/dev', outcome: 'forbidden', reason: '403' },
+    ],
+    skipped: [],
+  };
+}
+
+describe('fleet manifest codec', () => {
+  it('round-trips a manifest', () => {
+    expect(decodeManifest(encodeManifest(manifest()), KEY, 'scan-1')).toEqual(manifest());
+  });
+
+  it('refuses to encode a manifest for a cluster whose account id is not one', () => {
+    const bad = manifest();
+    const [entry] = bad.clusters;
+    if (entry) entry.cluster = { ...entry.cluster, accountId: '../../x' };
+
+    expect(() => encodeManifest(bad)).toThrow(InvalidKeyError);
+  });
+
+  it.each<[string, unknown]>([
+    ['another schema version', { ...manifest(), schemaVersion: 2 }],
+    ['another scan', { ...manifest(), scanId: 'scan-2' }],
+    ['no cluster list', { ...manifest(), clusters: undefined }],
+    ['an unknown outcome', { ...manifest(), clusters: [{ ...manifest().clusters[0], outcome: 'fine' }] }],
+    ['a cluster without a name', { ...manifest(), clusters: [{ ...manifest().clusters[1], cluster: {} }] }],
+    ['an array', [manifest()]],
+  ])('refuses a stored manifest with %s', (_, value) => {
+    expect(() => decodeManifest(JSON.stringify(value), KEY, 'scan-1')).toThrow(CorruptStoreObjectError);
+  });
+});
+
+describe('newestFirst', () => {
+  it('sorts scan ids descending, drops duplicates and invalid ids, and applies the limit', () => {
+    const ids = [
+      '20260301T020000Z-a',
+      '20260303T020000Z-c',
+      '../x',
+      '20260302T020000Z-b',
+      '20260303T020000Z-c',
+    ];
+
+    expect(newestFirst(ids, undefined)).toEqual([
+      '20260303T020000Z-c',
+      '20260302T020000Z-b',
+      '20260301T020000Z-a',
+    ]);
+    expect(newestFirst(ids, 1)).toEqual(['20260303T020000Z-c']);
+  });
+});
+
+describe('shouldAdvanceLatest', () => {
+  const pointer = (scanId: string, finishedAt: string) => ({ scanId, key: 'k', finishedAt });
+
+  it('moves forward or stays on a rerun, never back', () => {
+    const current = pointer('b', '2026-03-02T00:00:00Z');
+
+    expect(shouldAdvanceLatest(undefined, current)).toBe(true);
+    expect(shouldAdvanceLatest(current, pointer('c', '2026-03-03T00:00:00Z'))).toBe(true);
+    expect(shouldAdvanceLatest(current, pointer('b', '2026-03-01T00:00:00Z'))).toBe(true);
+    expect(shouldAdvanceLatest(current, pointer('a', '2026-03-01T00:00:00Z'))).toBe(false);
+  });
+});
