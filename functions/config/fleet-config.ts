@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { ConfigError } from './config.ts';
+
+/**
+ * Which clusters a fleet scan covers: the scanner's own account and/or member accounts
+ * reached through a read role, the regions to look in, and name/tag filters.
+ *
+ * ```yaml
+ * includeSelf: true
+ * accounts:
+ *   - accountId: "222233334444"
+ *     roleArn: arn:aws:iam::222233334444:role/watchkeeper-read
+ *     externalId: watchkeeper-prod
+ * regions: [eu-west-1, us-east-1]   # omit to use every region enabled in each account
+ * include: { names: ["prod-*"], tags: { team: "*" } }
+ * exclude: { tags: { "watchkeeper/skip": "true" } }
+ * maxConcurrency: 8
+ * ```
+ */
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ROLE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** YAML reads an unquoted 123456789012 as a number, and drops leading zeros; both are caught here. */
+const accountId = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+  z
+    .string({ error: 'accountId must be the 12-digit AWS account id, in quotes, e.g. "123456789012"' })
+    .regex(
+      ACCOUNT_ID,
+      'accountId must be exactly 12 digits, e.g. "012345678901" (quote it in YAML so leading zeros are kept)',
+    ),
+);
+
+const region = z
+  .string()
+  .regex(REGION, 'a region is written like eu-west-1 or us-gov-west-1 (the code, not the display name)');
+
+const globs = z.array(z.string().min(1, 'a name pattern cannot be empty; use * to match every name')).min(1, {
+  error: 'names needs at least one pattern, or leave it out',
+});
+
+/** Tag values are globs too: `*` means "the key is present", whatever its value. */
+const tags = z
+  .record(z.string().min(1, 'a tag key cannot be empty'), z.string())
+  .refine((value) => Object.keys(value).length > 0, 'tags needs at least one key, or leave it out');
+
+const includeFilter = z
+  .object({
+    /** The cluster name must match one of these globs. */
+    names: globs.optional(),
+    /** Every tag listed must be on the cluster with a matching value. */
+    tags: tags.optional(),
+  })
+  .strict();
+
+const excludeFilter = z
+  .object({
+    /** A cluster whose name matches any of these globs is left out. */
+    names: globs.optional(),
+    /** A cluster carrying any one of these tags (with a matching value) is left out. */
+    tags: tags.optional(),
+  })
+  .strict();
+
+const account = z
+  .object({
+    accountId,
+    /** The read role to assume; leave it out only for the scanner's own account. */
+    roleArn: z
+      .string()
+      .regex(
+        ROLE_ARN,
+        'roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/watchkeeper-read',
+      )
+      .optional(),
+    /** Must equal the `sts:ExternalId` condition in the member role's trust policy. */
+    externalId: z
+      .string()
+      .regex(
+        /^[\w+=,.@:/-]{2,1224}$/,
+        'externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-',
+      )
+      .optional(),
+    /** RoleSessionName; shows in CloudTrail and the cluster audit log. Default `watchkeeper`. */
+    sessionName: z
+      .string()
+      .regex(/^[\w+=,.@-]{2,64}$/, 'sessionName must be 2 to 64 characters of letters, digits and +=,.@-')
+      .optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const roleAccount = value.roleArn === undefined ? undefined : ROLE_ARN.exec(value.roleArn)?.[2];
+    if (roleAccount !== undefined && roleAccount !== value.accountId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roleArn'],
+        message: `roleArn is in account ${roleAccount} but accountId is ${value.accountId}; use the read role of account ${value.accountId}`,
+      });
+    }
+    if (value.externalId !== undefined && value.roleArn === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['externalId'],
+        message: 'externalId is only used to assume roleArn; add the roleArn or remove the externalId',
+      });
+    }
+  });
+
+export const fleetConfigSchema = z
+  .object({
+    /** Member accounts to scan (the scanner's own account is covered by includeSelf). */
+    accounts: z.array(account).default([]),
+    /** Scan the account the scanner runs in, with its own identity. */
+    includeSelf: z.boolean().default(true),
+    /** Regions to look in; omit to use the regions enabled in each account (DescribeRegions). */
+    regions: z.array(region).min(1, 'regions needs at least one region, or leave it out').optional(),
+    include: includeFilter.optional(),
+    exclude: excludeFilter.optional(),
+    /** AWS calls in flight at once across accounts × regions. */
+    maxConcurrency: z
+      .number()
+      .int('maxConcurrency must be a whole number')
+      .min(1, 'maxConcurrency must be at least 1')
+      .max(64, 'maxConcurrency above 64 only invites throttling; use 64 or less')
+      .default(8),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.accounts.forEach((entry, index) => {
+      if (seen.has(entry.accountId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', index, 'accountId'],
+          message: `account ${entry.accountId} is listed twice; keep one entry`,
+        });
+      }
+      seen.add(entry.accountId);
+    });
+    if (!value.includeSelf && value.accounts.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accounts'],
+        message: 'nothing to scan: includeSelf is false and no accounts are listed',
+      });
+    }
+  });
+
+export type FleetConfig = z.output<typeof fleetConfigSchema>;
+export type FleetAccount = FleetConfig['accounts'][number];
+export type ClusterFilter = NonNullable<FleetConfig['include']>;
+
+/** Parses a fleet config (already read from YAML/JSON); throws ConfigError naming each problem. */
+export function parseFleetConfig(raw: unknown, source = 'fleet config'): FleetConfig {
+  const parsed = fleetConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(`${source} is not valid:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
