@@ -6,8 +6,14 @@ import {
   ServerConfiguration,
 } from '@kubernetes/client-node';
 import type { K8sKind } from '../core/kinds.ts';
-import type { KubeListPage, KubeListRequest, KubeReader, KubeReadFailure } from './kube-reader.ts';
-import { KubeReadError, listPathOf, safeMessage } from './kube-reader.ts';
+import type {
+  KubeGetRequest,
+  KubeListPage,
+  KubeListRequest,
+  KubeReader,
+  KubeReadFailure,
+} from './kube-reader.ts';
+import { configzPathOf, KubeReadError, listPathOf, safeMessage } from './kube-reader.ts';
 
 /*
  * Why this adapter sends its list calls itself instead of using the typed APIs
@@ -155,20 +161,45 @@ export class ClientNodeKubeReader implements KubeReader {
   }
 
   async listPage(kind: K8sKind, request: KubeListRequest): Promise<KubeListPage> {
-    if (this.#closed) throw new Error('the reader is closed');
     const path = listPathOf(kind);
     const what = `listing ${kind} (GET ${path})`;
+    const query: Record<string, string> = { limit: String(request.limit) };
+    if (request.continueToken) query.continue = request.continueToken;
+    const text = await this.#get(path, what, query, request.signal);
+    return parseListPage(what, text);
+  }
+
+  async getKubeletConfigz(nodeName: string, request: KubeGetRequest): Promise<unknown> {
+    const path = configzPathOf(nodeName);
+    const what = `reading the kubelet configuration of node ${nodeName} (GET ${path})`;
+    const text = await this.#get(path, what, {}, request.signal);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new KubeReadError(`${what}: the answer is not JSON (${text.length} bytes)`, {
+        failure: 'protocol',
+      });
+    }
+  }
+
+  /** One authenticated GET with the per-call timeout: the body of a 2xx answer, else a KubeReadError. */
+  async #get(
+    path: string,
+    what: string,
+    query: Readonly<Record<string, string>>,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<string> {
+    if (this.#closed) throw new Error('the reader is closed');
     const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
 
     const context = this.#serverConfig.makeRequestContext(path, HttpMethod.GET);
-    context.setQueryParam('limit', String(request.limit));
-    if (request.continueToken) context.setQueryParam('continue', request.continueToken);
+    for (const [name, value] of Object.entries(query)) context.setQueryParam(name, value);
     context.setHeaderParam('Accept', 'application/json');
     context.setHeaderParam('User-Agent', 'watchkeeper');
 
     const stopped = (): KubeReadError | undefined => {
-      if (request.signal?.aborted)
+      if (callerSignal?.aborted)
         return new KubeReadError(`${what}: stopped at the deadline`, { failure: 'aborted' });
       if (timeout.aborted) {
         return new KubeReadError(`${what}: no answer within ${this.#requestTimeoutMs} ms`, {
@@ -197,7 +228,7 @@ export class ClientNodeKubeReader implements KubeReader {
       if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
         throw httpError(what, response.httpStatusCode, text, response.headers);
       }
-      return parseListPage(what, text);
+      return text;
     } catch (error) {
       if (error instanceof KubeReadError) throw error;
       throw stopped() ?? transportError(what, error);

@@ -1,11 +1,18 @@
+import { computeTypeOf, isAwsOperated } from '../checks/lib/nodes.ts';
 import type { EksFacts } from '../core/eks-types.ts';
 import type { K8sObject } from '../core/k8s-types.ts';
-import type { EksKind, K8sKind, ReadKind } from '../core/kinds.ts';
-import { ALL_K8S_KINDS, EKS_KINDS, isEksKind, isK8sKind } from '../core/kinds.ts';
+import type { EksKind, K8sKind, NodeKind, ReadKind } from '../core/kinds.ts';
+import { ALL_K8S_KINDS, EKS_KINDS, isEksKind, isK8sKind, NODE_KINDS } from '../core/kinds.ts';
 import type { ClusterRef, ClusterSnapshot, Gap, GapReason } from '../core/model.ts';
 import { newSnapshot } from '../core/snapshot.ts';
 import type { KubeReader } from './kube-reader.ts';
 import { safeMessage } from './kube-reader.ts';
+import type { KubeletRetryEvent } from './kubelet-config.ts';
+import {
+  collectKubeletConfigs,
+  KUBELET_CONFIG_KIND,
+  kubeletConfigNotRequestedGap,
+} from './kubelet-config.ts';
 import type { RetryPolicy } from './list-kind.ts';
 import { DEFAULT_PAGE_SIZE, DEFAULT_RETRY_POLICY, listKind } from './list-kind.ts';
 import { toSnapshotObject } from './project.ts';
@@ -32,7 +39,11 @@ export type CollectProgressEvent =
     }
   | { type: 'kind-restarted'; kind: K8sKind; message: string }
   | { type: 'kind-finished'; kind: K8sKind; count: number; pages: number; durationMs: number }
-  | { type: 'kind-failed'; kind: K8sKind; gap: Gap; durationMs: number };
+  | { type: 'kind-failed'; kind: K8sKind; gap: Gap; durationMs: number }
+  | { type: 'kubelet-started'; nodes: number }
+  | ({ type: 'kubelet-retry' } & KubeletRetryEvent)
+  | { type: 'kubelet-finished'; read: number; failed: number; skipped: number; durationMs: number }
+  | { type: 'kubelet-failed'; gap: Gap; durationMs: number };
 
 export interface CollectInput {
   reader: KubeReader;
@@ -52,6 +63,16 @@ export interface CollectInput {
   /** `limit` per list call. */
   pageSize?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Opt-in for CIS EKS 3.2: read each EC2 node's kubelet configuration through
+   * `/api/v1/nodes/{name}/proxy/configz` (kind `kubelet:configz`). Needs `get nodes/proxy`,
+   * which also reaches the rest of the kubelet API (CIS EKS 4.1.10). Off: the kind is a
+   * `not_collected` gap saying so — unless no node runs a customer-operated kubelet (only
+   * Fargate and Auto Mode nodes, or none), when there is nothing to read either way.
+   */
+  kubeletConfig?: boolean;
+  /** Nodes whose kubelet configuration is read at the same time. */
+  kubeletConcurrency?: number;
 }
 
 const EKS_FACT: Record<EksKind, keyof EksFacts> = {
@@ -74,7 +95,19 @@ const LARGEST_FIRST: readonly K8sKind[] = [
   'rolebindings',
 ];
 
-const READ_KIND_ORDER: readonly ReadKind[] = [...(Object.keys(EKS_KINDS) as EksKind[]), ...ALL_K8S_KINDS];
+/** The order in which kinds are listed: the usually largest first, then the rest as given. */
+export function listingOrder(kinds: readonly K8sKind[]): K8sKind[] {
+  return [
+    ...LARGEST_FIRST.filter((kind) => kinds.includes(kind)),
+    ...kinds.filter((kind) => !LARGEST_FIRST.includes(kind)),
+  ];
+}
+
+const READ_KIND_ORDER: readonly ReadKind[] = [
+  ...(Object.keys(EKS_KINDS) as EksKind[]),
+  ...ALL_K8S_KINDS,
+  ...(Object.keys(NODE_KINDS) as NodeKind[]),
+];
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
@@ -110,10 +143,7 @@ export async function collectSnapshot(input: CollectInput): Promise<ClusterSnaps
   };
 
   const k8sKinds = requested.filter(isK8sKind);
-  const queue = [
-    ...LARGEST_FIRST.filter((kind) => k8sKinds.includes(kind)),
-    ...k8sKinds.filter((kind) => !LARGEST_FIRST.includes(kind)),
-  ];
+  const queue = listingOrder(k8sKinds);
 
   let anyPageRead = false;
   /** Set when the API server could not be reached at all: the kinds not started yet are not tried. */
@@ -205,6 +235,76 @@ export async function collectSnapshot(input: CollectInput): Promise<ClusterSnaps
   };
   const concurrency = Math.max(1, Math.floor(input.concurrency ?? DEFAULT_CONCURRENCY));
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+
+  if (requested.includes(KUBELET_CONFIG_KIND)) {
+    const startedAt = Date.now();
+    const failKubelet = (reason: GapReason, message: string): void => {
+      const gap: Gap = { kind: KUBELET_CONFIG_KIND, reason, message: safeMessage(message) };
+      gaps.set(KUBELET_CONFIG_KIND, gap);
+      emit({ type: 'kubelet-failed', gap, durationMs: Date.now() - startedAt });
+    };
+    const nodesGap = gaps.get('nodes');
+    const nodesKnown = k8sKinds.includes('nodes') && nodesGap === undefined;
+    if (nodesKnown && snapshot.k8s.nodes.every((node) => isAwsOperated(computeTypeOf(node)))) {
+      // No node whose kubelet the customer runs (none at all, or only Fargate and Auto Mode):
+      // there is nothing to read, with or without the opt-in.
+      snapshot.kubelet = {};
+    } else if (input.kubeletConfig !== true) {
+      // Not a failure: the operator chose not to grant nodes/proxy.
+      gaps.set(KUBELET_CONFIG_KIND, kubeletConfigNotRequestedGap());
+    } else if (!k8sKinds.includes('nodes')) {
+      failKubelet(
+        'not_collected',
+        'nodes were not listed for this scan, so no kubelet configuration was read',
+      );
+    } else if (nodesGap !== undefined) {
+      failKubelet(
+        nodesGap.reason,
+        `the node list could not be read, so no kubelet configuration was read (${nodesGap.message})`,
+      );
+    } else if (scanSignal.aborted) {
+      failKubelet('timeout', `not read: the scan deadline (${seconds(deadlineMs)}) had passed`);
+    } else {
+      const nodes = snapshot.k8s.nodes;
+      emit({ type: 'kubelet-started', nodes: nodes.length });
+      const result = await collectKubeletConfigs({
+        reader: input.reader,
+        nodes,
+        ...(input.kubeletConcurrency !== undefined ? { concurrency: input.kubeletConcurrency } : {}),
+        signal: AbortSignal.any([scanSignal, AbortSignal.timeout(kindDeadlineMs)]),
+        deadlineAt: Math.min(scanDeadlineAt, startedAt + kindDeadlineMs),
+        describeDeadline: () =>
+          scanSignal.aborted
+            ? `the scan deadline (${seconds(deadlineMs)}) passed`
+            : `the per-kind deadline (${seconds(kindDeadlineMs)}) passed`,
+        retry,
+        onRetry: (event) => emit({ type: 'kubelet-retry', ...event }),
+      }).catch((error: unknown) => ({
+        // A bug of ours costs the kind, never the scan.
+        configs: {},
+        gap: {
+          kind: KUBELET_CONFIG_KIND,
+          reason: 'error' as const,
+          message: `reading kubelet configuration failed unexpectedly: ${(error as Error)?.message ?? String(error)}`,
+        },
+        read: 0,
+        failed: 0,
+        skipped: 0,
+      }));
+      if (result.gap !== undefined) {
+        failKubelet(result.gap.reason, result.gap.message);
+      } else {
+        snapshot.kubelet = result.configs;
+        emit({
+          type: 'kubelet-finished',
+          read: result.read,
+          failed: result.failed,
+          skipped: result.skipped,
+          durationMs: Date.now() - startedAt,
+        });
+      }
+    }
+  }
 
   snapshot.gaps = READ_KIND_ORDER.flatMap((kind) => {
     const gap = gaps.get(kind);

@@ -12,6 +12,12 @@ export interface KubeReader {
   readonly server: string;
   /** One page of `kind`, listed across all namespaces. Throws `KubeReadError` on failure. */
   listPage(kind: K8sKind, request: KubeListRequest): Promise<KubeListPage>;
+  /**
+   * One node's kubelet configuration through the API server's node proxy
+   * (`GET /api/v1/nodes/{name}/proxy/configz`, RBAC `get nodes/proxy`): the parsed JSON body.
+   * Optional, for readers that cannot reach kubelets. Throws `KubeReadError` on failure.
+   */
+  getKubeletConfigz?(nodeName: string, request: KubeGetRequest): Promise<unknown>;
   /** Releases connections. The reader cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -21,6 +27,11 @@ export interface KubeListRequest {
   limit: number;
   /** `continue` token from the previous page; absent for the first page. */
   continueToken?: string;
+  /** The caller's deadline; the adapter adds its own per-call timeout. */
+  signal?: AbortSignal;
+}
+
+export interface KubeGetRequest {
   /** The caller's deadline; the adapter adds its own per-call timeout. */
   signal?: AbortSignal;
 }
@@ -104,4 +115,22 @@ export function listPathOf(kind: K8sKind): string {
   const info: K8sKindInfo = K8S_KINDS[kind];
   const prefix = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
   return `${prefix}/${kind}`;
+}
+
+/** A DNS-1123 subdomain, as Kubernetes requires of node names. */
+const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Whether a node name may go into a request path: cluster data is untrusted. */
+export function isValidNodeName(name: string): boolean {
+  return name.length > 0 && name.length <= 253 && NODE_NAME.test(name);
+}
+
+/** `/api/v1/nodes/{name}/proxy/configz`; throws for a name that is not a valid node name. */
+export function configzPathOf(nodeName: string): string {
+  if (!isValidNodeName(nodeName)) {
+    throw new KubeReadError(`node name ${JSON.stringify(nodeName.slice(0, 80))} is not a valid node name`, {
+      failure: 'protocol',
+    });
+  }
+  return `/api/v1/nodes/${nodeName}/proxy/configz`;
 }

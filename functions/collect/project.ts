@@ -143,6 +143,32 @@ const VOLUME: Shape = {
   emptyDir: 'json',
   persistentVolumeClaim: { claimName: 'string' },
   csi: { driver: 'string' },
+  // Every other volume source is kept as a presence marker (an empty object), so the
+  // restricted-volumes check can see its type; their settings are never needed, and some
+  // (flexVolume options, secret refs) can hold credentials.
+  downwardAPI: {},
+  ephemeral: {},
+  image: { reference: 'string' },
+  nfs: { server: 'string', path: 'string' },
+  gitRepo: { repository: 'string' },
+  iscsi: {},
+  rbd: {},
+  cephfs: {},
+  glusterfs: {},
+  fc: {},
+  flexVolume: { driver: 'string' },
+  flocker: {},
+  awsElasticBlockStore: {},
+  gcePersistentDisk: {},
+  azureDisk: {},
+  azureFile: {},
+  vsphereVolume: {},
+  quobyte: {},
+  portworxVolume: {},
+  scaleIO: {},
+  storageos: {},
+  photonPersistentDisk: {},
+  cinder: {},
 };
 
 const POD_SPEC: Shape = {
@@ -238,6 +264,7 @@ const BODY: Record<K8sKind, Shape> = {
       ],
       selector: 'stringMap',
       loadBalancerSourceRanges: 'strings',
+      loadBalancerClass: 'string',
       externalIPs: 'strings',
       externalName: 'string',
     },

@@ -109,6 +109,12 @@ export interface Volume {
   emptyDir?: unknown;
   persistentVolumeClaim?: { claimName?: string };
   csi?: { driver?: string };
+  nfs?: { server?: string; path?: string };
+  gitRepo?: { repository?: string };
+  image?: { reference?: string };
+  flexVolume?: { driver?: string };
+  /** Any other volume source, kept by the collector as a presence marker. */
+  [source: string]: unknown;
 }
 
 export interface PodSpec {
@@ -208,6 +214,7 @@ export interface Service extends K8sObject {
     }[];
     selector?: Record<string, string>;
     loadBalancerSourceRanges?: string[];
+    loadBalancerClass?: string;
     externalIPs?: string[];
     externalName?: string;
   };
@@ -256,4 +263,30 @@ export interface WebhookConfiguration extends K8sObject {
 
 export interface CustomResourceDefinition extends K8sObject {
   spec?: { group?: string; names?: { kind?: string; plural?: string } };
+}
+
+/**
+ * The fields of a kubelet's effective configuration (`/configz`, root key `kubeletconfig`)
+ * that the CIS EKS 3.2 checks read; everything else the kubelet reports is dropped.
+ * https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/
+ */
+export interface KubeletConfiguration {
+  authentication?: {
+    anonymous?: { enabled?: boolean };
+    webhook?: { enabled?: boolean };
+    x509?: { clientCAFile?: string };
+  };
+  authorization?: { mode?: string };
+  readOnlyPort?: number;
+  /** A Go duration, e.g. `4h0m0s`. */
+  streamingConnectionIdleTimeout?: string;
+  makeIPTablesUtilChains?: boolean;
+  eventRecordQPS?: number;
+  rotateCertificates?: boolean;
+  serverTLSBootstrap?: boolean;
+  featureGates?: Record<string, boolean>;
+  protectKernelDefaults?: boolean;
+  tlsCipherSuites?: string[];
+  tlsMinVersion?: string;
+  podPidsLimit?: number;
 }

@@ -76,8 +76,18 @@ export const EKS_KINDS = {
 
 export type EksKind = keyof typeof EKS_KINDS;
 
+/**
+ * Per-node reads through the API server's node proxy, one GET per node. Opt-in only: the
+ * `get nodes/proxy` grant they need also reaches the kubelet API (CIS EKS 4.1.10).
+ */
+export const NODE_KINDS = {
+  'kubelet:configz': 'GET /api/v1/nodes/{name}/proxy/configz (kubelet configuration, opt-in)',
+} as const;
+
+export type NodeKind = keyof typeof NODE_KINDS;
+
 /** Anything a check may declare in `reads`. */
-export type ReadKind = K8sKind | EksKind;
+export type ReadKind = K8sKind | EksKind | NodeKind;
 
 export const ALL_K8S_KINDS = Object.keys(K8S_KINDS) as K8sKind[];
 
@@ -87,6 +97,15 @@ export function isK8sKind(value: string): value is K8sKind {
 
 export function isEksKind(value: string): value is EksKind {
   return Object.hasOwn(EKS_KINDS, value);
+}
+
+export function isNodeKind(value: string): value is NodeKind {
+  return Object.hasOwn(NODE_KINDS, value);
+}
+
+/** Any kind a check may read or a gap may name. */
+export function isReadKind(value: string): value is ReadKind {
+  return isK8sKind(value) || isEksKind(value) || isNodeKind(value);
 }
 
 /** `apps/v1` for a grouped kind, `v1` for the core group. */

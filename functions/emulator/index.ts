@@ -4,6 +4,7 @@ import { loadManifests } from '../collect/manifests.ts';
 import { ALL_K8S_KINDS, type K8sKind } from '../core/kinds.ts';
 import { apiVersions } from './discovery.ts';
 import { type Fault, FaultInjector } from './faults.ts';
+import { type EmulatedSubresource, emulatedKubelets } from './kubelet.ts';
 import { createRequestHandler, type HandlerDeps, type RequestRecord } from './server.ts';
 import { EmulatorConfigError, ObjectStore } from './store.ts';
 import { StsTokenVerifier } from './sts-verifier.ts';
@@ -16,6 +17,8 @@ import { createEmulatorTls } from './tls.ts';
  */
 
 export type { Fault } from './faults.ts';
+export type { EmulatedSubresource } from './kubelet.ts';
+export { KUBELET_CONFIG_ANNOTATION } from './kubelet.ts';
 export type { RequestRecord } from './server.ts';
 export { EmulatorConfigError } from './store.ts';
 
@@ -26,14 +29,28 @@ export interface EmulatorOptions {
   region?: string;
   /** The fake STS user base: access key id → secret and the identity ARN it authenticates as. */
   credentials: Record<string, { secretAccessKey: string; arn: string }>;
-  /** Initial objects (plain Kubernetes JSON). Kinds outside K8S_KINDS, Secrets included, are never served. */
-  objects?: readonly object[];
+  /**
+   * Initial objects (plain Kubernetes JSON). Kinds outside K8S_KINDS, Secrets included, are
+   * never served. Any iterable: a generator is read once, one object at a time.
+   */
+  objects?: Iterable<object>;
   /** And/or a folder of manifests, read with loadManifests(); a broken document fails the start. */
   manifestsDir?: string;
   /** Files in manifestsDir to leave out by name (e.g. the EKS API JSON kept beside the manifests). */
   skipManifest?: (fileName: string) => boolean;
   /** Kinds the identity may get/list; other kinds answer 403 like RBAC. Default: all. */
   allowedKinds?: readonly K8sKind[];
+  /**
+   * Subresources the identity may `get`, besides its kinds. Default: none, like the scanner's
+   * default role; `['nodes/proxy']` is what the kubelet config opt-in needs.
+   */
+  allowedSubresources?: readonly EmulatedSubresource[];
+  /**
+   * Node name → the kubelet configuration its `/configz` reports (under `kubeletconfig`). Also
+   * read from the Node annotation `emulator.watchkeeper.dev/kubelet-config` (JSON); this option
+   * wins. A node with neither answers 503, like an unreachable kubelet.
+   */
+  kubeletConfigs?: Readonly<Record<string, object>>;
   faults?: readonly Fault[];
   /** Continue tokens older than this (from the list's first page) answer 410 Expired. Default 5 min. */
   continueTtlMs?: number;
@@ -57,22 +74,24 @@ export interface RunningEmulator {
 
 const DEFAULT_CONTINUE_TTL_MS = 5 * 60 * 1000;
 
-async function initialObjects(options: EmulatorOptions): Promise<object[]> {
-  const objects: object[] = [...(options.objects ?? [])];
-  if (options.manifestsDir !== undefined) {
-    const loaded = await loadManifests(options.manifestsDir, options.skipManifest);
-    if (loaded.problems.length > 0) {
-      const list = loaded.problems.map((p) => `${p.file}#${p.document}: ${p.message}`).join('; ');
-      throw new EmulatorConfigError(`manifests in ${options.manifestsDir} have problems: ${list}`);
-    }
-    objects.push(...loaded.objects);
+async function initialObjects(options: EmulatorOptions): Promise<Iterable<object>> {
+  const given = options.objects ?? [];
+  if (options.manifestsDir === undefined) return given;
+  const loaded = await loadManifests(options.manifestsDir, options.skipManifest);
+  if (loaded.problems.length > 0) {
+    const list = loaded.problems.map((p) => `${p.file}#${p.document}: ${p.message}`).join('; ');
+    throw new EmulatorConfigError(`manifests in ${options.manifestsDir} have problems: ${list}`);
   }
-  return objects;
+  return (function* () {
+    yield* given;
+    yield* loaded.objects;
+  })();
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const store = new ObjectStore(await initialObjects(options), {
+  const kubelets = emulatedKubelets(await initialObjects(options), options.kubeletConfigs);
+  const store = new ObjectStore(kubelets.objects, {
     continueTtlMs: options.continueTtlMs ?? DEFAULT_CONTINUE_TTL_MS,
   });
   const verifier = new StsTokenVerifier({
@@ -95,6 +114,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     verifier,
     faults,
     allowedKinds: new Set(options.allowedKinds ?? ALL_K8S_KINDS),
+    allowedSubresources: new Set(options.allowedSubresources ?? []),
+    kubeletConfigz: kubelets.configz,
     // Replaced once the port is known; no request can arrive before that.
     apiVersions: apiVersions(host),
     requests,

@@ -17,6 +17,8 @@ export type Route =
       name: string | undefined;
       subresource: string | undefined;
     }
+  /** `nodes/{name}/proxy/{path…}`: a request passed on to the node's kubelet. */
+  | { type: 'nodeProxy'; resource: ServedResource; node: string; path: readonly string[] }
   | { type: 'notFound' };
 
 const NOT_FOUND: Route = { type: 'notFound' };
@@ -103,6 +105,18 @@ function resourceRoute(group: string, version: string, tail: readonly string[]):
   }
   const [first, second, third, fourth, ...more] = tail;
   if (first === undefined) return NOT_FOUND;
+
+  // The node proxy takes a path of its own after `proxy`, handed to the kubelet.
+  if (group === '' && version === 'v1' && first === 'nodes' && second !== undefined && third === 'proxy') {
+    const resource = findResource(group, version, first);
+    if (resource === undefined) return NOT_FOUND;
+    return {
+      type: 'nodeProxy',
+      resource,
+      node: second,
+      path: [fourth, ...more].filter((part): part is string => part !== undefined),
+    };
+  }
 
   // namespaces/{ns}/{resource}[/{name}[/{subresource}]] — unless {resource} is not a
   // resource at all, in which case it is a subresource of the namespace (status, finalize).

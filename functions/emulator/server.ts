@@ -21,6 +21,10 @@ export interface HandlerDeps {
   verifier: StsTokenVerifier;
   faults: FaultInjector;
   allowedKinds: ReadonlySet<K8sKind>;
+  /** Subresources the identity may `get` (only `nodes/proxy` is emulated). */
+  allowedSubresources: ReadonlySet<string>;
+  /** Node name → its kubelet's configz body (JSON text). */
+  kubeletConfigz: ReadonlyMap<string, string>;
   apiVersions: unknown;
   requests: RequestRecord[];
   /** Aborted on stop, so slow faults do not keep the process alive. */
@@ -250,6 +254,9 @@ async function serve(
       }
       sendJson(res, 200, route.body);
       return;
+    case 'nodeProxy':
+      serveNodeProxy(deps, route, user, method, res);
+      return;
     case 'resource':
       break;
   }
@@ -291,6 +298,39 @@ async function serve(
     groupVersionOf(resource.group, resource.version),
   )},"metadata":${JSON.stringify(metadata)}`;
   await sendList(res, head, page.items);
+}
+
+/**
+ * `nodes/{name}/proxy/configz`, as the API server passes it to the kubelet: RBAC on the
+ * `nodes/proxy` subresource first (verb `get` for GET), then the node must exist, then the
+ * emulated kubelet answers — only `/configz`, and a 503 like an unreachable kubelet when the
+ * node has no configuration.
+ */
+function serveNodeProxy(
+  deps: HandlerDeps,
+  route: Extract<Route, { type: 'nodeProxy' }>,
+  user: string,
+  method: string,
+  res: ServerResponse,
+): void {
+  const verb = verbOf(method, route.node, false);
+  if (verb !== 'get' || !deps.allowedSubresources.has('nodes/proxy')) {
+    throw forbidden(user, verb, route.resource, undefined, route.node, 'proxy');
+  }
+  if (deps.store.get('nodes', '', route.node) === undefined) throw objectNotFound(route.resource, route.node);
+  if (route.path.length !== 1 || route.path[0] !== 'configz') {
+    throw new ApiStatusError(404, 'NotFound', 'the emulated kubelet serves only /configz');
+  }
+  const body = deps.kubeletConfigz.get(route.node);
+  if (body === undefined) {
+    throw new ApiStatusError(
+      503,
+      'ServiceUnavailable',
+      `error trying to reach service: dial tcp ${route.node}:10250: connect: connection refused`,
+    );
+  }
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 /** `{ key: value }` when the value is set, `{}` otherwise (exactOptionalPropertyTypes-friendly). */

@@ -121,33 +121,36 @@ export class ObjectStore {
   readonly #continueTtlMs: number;
   readonly #now: () => number;
 
-  constructor(objects: readonly unknown[], options: { continueTtlMs: number; now?: () => number }) {
+  /**
+   * Objects are normalised and serialised one at a time as they arrive, and only the JSON
+   * text is kept: a 150,000-pod benchmark cluster can be streamed in without ever existing
+   * as parsed objects twice. The caller's objects are not modified.
+   */
+  constructor(objects: Iterable<unknown>, options: { continueTtlMs: number; now?: () => number }) {
     this.#continueTtlMs = options.continueTtlMs;
     this.#now = options.now ?? Date.now;
     const created = new Date(Math.floor(this.#now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
     let revision = 1000;
-    const pending = new Map<
-      K8sKind,
-      { namespace: string; name: string; object: Record<string, unknown> }[]
-    >();
+    const pending = new Map<K8sKind, StoredObject[]>();
 
-    for (const [index, raw] of objects.entries()) {
+    let index = 0;
+    for (const raw of objects) {
+      index += 1;
       if (!isRecord(raw) || typeof raw.kind !== 'string' || !isRecord(raw.metadata)) {
-        throw new EmulatorConfigError(
-          `object #${index + 1} is not a Kubernetes object with kind and metadata`,
-        );
+        throw new EmulatorConfigError(`object #${index} is not a Kubernetes object with kind and metadata`);
       }
       const name = raw.metadata.name;
       if (typeof name !== 'string' || name === '' || name.includes('/')) {
-        throw new EmulatorConfigError(`object #${index + 1} (${raw.kind}) has no usable metadata.name`);
+        throw new EmulatorConfigError(`object #${index} (${raw.kind}) has no usable metadata.name`);
       }
       // Secrets and kinds the scanner does not read are never served: the real API server
       // would hold them, but nothing may read them through this emulator.
       const kind = kindKeyOf(raw.kind);
       if (kind === undefined) continue;
       const info = K8S_KINDS[kind];
-      const object = structuredClone(raw);
-      const metadata = object.metadata as Record<string, unknown>;
+      // Shallow copies are enough: only top-level fields and metadata fields are set, and the
+      // result is serialised at once.
+      const metadata: Record<string, unknown> = { ...raw.metadata };
       const givenNamespace = typeof metadata.namespace === 'string' ? metadata.namespace : '';
       const namespace = info.namespaced ? givenNamespace || 'default' : '';
       if (info.namespaced) metadata.namespace = namespace;
@@ -159,33 +162,25 @@ export class ObjectStore {
       const resourceVersion = Number(metadata.resourceVersion);
       if (Number.isSafeInteger(resourceVersion) && resourceVersion > revision) revision = resourceVersion;
       // Served objects carry the version the server stores them at, as after conversion.
-      const served = { apiVersion: apiVersionOf(kind), kind: info.kind, ...object };
+      const served = { apiVersion: apiVersionOf(kind), kind: info.kind, ...raw, metadata };
       served.apiVersion = apiVersionOf(kind);
       served.kind = info.kind;
       const list = pending.get(kind) ?? [];
-      list.push({ namespace, name, object: served });
+      list.push({ namespace, name, labels: stringLabels(metadata.labels), json: JSON.stringify(served) });
       pending.set(kind, list);
     }
 
     for (const kind of ALL_K8S_KINDS) {
-      const entries = (pending.get(kind) ?? []).sort((a, b) =>
+      const stored = (pending.get(kind) ?? []).sort((a, b) =>
         compareKeys([a.namespace, a.name], [b.namespace, b.name]),
       );
-      const stored: StoredObject[] = [];
-      for (const entry of entries) {
-        const key = `${kind}\0${entry.namespace}\0${entry.name}`;
+      for (const item of stored) {
+        const key = `${kind}\0${item.namespace}\0${item.name}`;
         if (this.#byKey.has(key)) {
-          const where = entry.namespace ? `${entry.namespace}/${entry.name}` : entry.name;
+          const where = item.namespace ? `${item.namespace}/${item.name}` : item.name;
           throw new EmulatorConfigError(`duplicate ${K8S_KINDS[kind].kind} ${where}`);
         }
-        const item: StoredObject = {
-          namespace: entry.namespace,
-          name: entry.name,
-          labels: stringLabels((entry.object.metadata as Record<string, unknown>).labels),
-          json: JSON.stringify(entry.object),
-        };
         this.#byKey.set(key, item);
-        stored.push(item);
       }
       this.#byKind.set(kind, stored);
     }
@@ -247,8 +242,11 @@ export class ObjectStore {
       const item = all[index];
       if (item !== undefined && matches(item)) items.push(item);
     }
-    let remaining = 0;
-    for (let rest = index; rest < all.length; rest++) {
+    // Without a filter every item after the page remains; counting them one by one would make
+    // listing a kind quadratic in its size (each page scanning the rest).
+    const filtered = namespace !== '' || labelSelector.trim() !== '' || fields.length > 0;
+    let remaining = filtered ? 0 : all.length - index;
+    for (let rest = index; filtered && rest < all.length; rest++) {
       const item = all[rest];
       if (item !== undefined && matches(item)) remaining++;
     }

@@ -1,19 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import {
+  atLeast,
   dangerousHostPath,
+  handlerHosts,
   imagePinning,
   normaliseHostPath,
+  type PolicyVersion,
   parseImageReference,
+  policyVersions,
+  resolvePolicyVersion,
   runAsRootViolations,
   seccompViolations,
+  seLinuxTypeAllowedSince,
+  sysctlAllowedSince,
+  versionRange,
+  volumeSources,
 } from '../../functions/checks/lib/pod-security.ts';
 import { namespaceDefaultNotUsed } from '../../functions/checks/namespaces/namespace-default-not-used.ts';
 import { podCapabilitiesRestricted } from '../../functions/checks/pods/pod-capabilities-restricted.ts';
+import { podContainersNotPrivileged } from '../../functions/checks/pods/pod-containers-not-privileged.ts';
 import { podContainersReadOnlyRootFilesystem } from '../../functions/checks/pods/pod-containers-read-only-root-filesystem.ts';
 import { podContainersRunAsNonRoot } from '../../functions/checks/pods/pod-containers-run-as-non-root.ts';
+import { podHostNamespacesNotShared } from '../../functions/checks/pods/pod-host-namespaces-not-shared.ts';
 import { podPrivilegeEscalationDisallowed } from '../../functions/checks/pods/pod-privilege-escalation-disallowed.ts';
+import { podProbeHostsNotSet } from '../../functions/checks/pods/pod-probe-hosts-not-set.ts';
+import { podProcMountDefault } from '../../functions/checks/pods/pod-proc-mount-default.ts';
 import { podSeccompProfileSet } from '../../functions/checks/pods/pod-seccomp-profile-set.ts';
 import { podSecretsNotInEnv } from '../../functions/checks/pods/pod-secrets-not-in-env.ts';
+import { podSelinuxOptionsRestricted } from '../../functions/checks/pods/pod-selinux-options-restricted.ts';
+import { podSysctlsSafe } from '../../functions/checks/pods/pod-sysctls-safe.ts';
 import type { PodSpec } from '../../functions/core/k8s-types.ts';
 import type { Check, ClusterSnapshot, Outcome } from '../../functions/core/model.ts';
 import { DEFAULT_PARAMS } from '../../functions/core/params.ts';
@@ -342,5 +357,335 @@ describe('default namespace', () => {
     expect(outcomes.map((o) => `${o.status} ${o.resource.kind}/${o.resource.name}`)).toEqual([
       'fail Deployment/hello',
     ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Policy versions and the variants PSA evaluates
+
+const version = (minor: number): PolicyVersion => ({ min: minor, max: minor, text: `v1.${minor}` });
+
+/** A snapshot of one namespace (optionally pinned) on a cluster of the given version. */
+function versioned(
+  clusterVersion: string | undefined,
+  label: string | undefined,
+  spec: PodSpec,
+): ClusterSnapshot {
+  const snapshot = snapshotOf(
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'shop',
+        labels: label ? { 'pod-security.kubernetes.io/enforce-version': label } : {},
+      },
+    },
+    pod('p', spec),
+  );
+  if (clusterVersion) snapshot.eks = { cluster: { version: clusterVersion } };
+  return snapshot;
+}
+
+describe('policy version of a namespace', () => {
+  it.each([
+    [undefined, '1.33', 33, 33],
+    ['latest', '1.33', 33, 33],
+    ['v1.30', '1.33', 30, 30],
+    // PSA on a 1.33 API server knows no newer variant than its own.
+    ['v1.35', '1.33', 33, 33],
+    // Not PSA's grammar: evaluated as latest.
+    ['1.30', '1.33', 33, 33],
+    ['v1.030', '1.33', 33, 33],
+    ['v2.0', '1.33', 33, 33],
+    // Without the cluster's version, latest is anything from the oldest EKS version on.
+    [undefined, undefined, 25, Number.POSITIVE_INFINITY],
+    ['v1.31', undefined, 25, 31],
+    ['v1.20', undefined, 20, 20],
+    ['v1.0', undefined, 0, 0],
+    [undefined, 'v1.34.2-eks-1234', 34, 34],
+  ])('label %s on cluster %s → v1.%s to v1.%s', (label, cluster, min, max) => {
+    const resolved = resolvePolicyVersion(label, cluster);
+    expect([resolved.min, resolved.max]).toEqual([min, max]);
+  });
+
+  it('says where the version comes from', () => {
+    expect(resolvePolicyVersion(undefined, '1.33').text).toBe("latest (v1.33, the cluster's version)");
+    expect(resolvePolicyVersion('v1.35', '1.33').text).toBe(
+      "v1.35 (namespace label, evaluated as the cluster's v1.33)",
+    );
+    expect(resolvePolicyVersion('1.30', '1.33').text).toContain('not a version');
+    expect(versionRange(resolvePolicyVersion(undefined, undefined))).toBe('v1.25 or later');
+    expect(versionRange(resolvePolicyVersion('v1.31', undefined))).toBe('v1.25 to v1.31');
+  });
+
+  it('answers at-least questions in three ways', () => {
+    expect(atLeast(version(34), 34)).toBe(true);
+    expect(atLeast(version(33), 34)).toBe(false);
+    expect(atLeast({ min: 25, max: Number.POSITIVE_INFINITY, text: '' }, 34)).toBeUndefined();
+    expect(atLeast({ min: 25, max: Number.POSITIVE_INFINITY, text: '' }, 25)).toBe(true);
+  });
+
+  it("reads the enforce-version label of the pod's namespace; unknown namespaces are latest", () => {
+    const snapshot = versioned('1.33', 'v1.29', { containers: [] });
+    const versionOf = policyVersions(snapshot);
+    expect(versionOf('shop').min).toBe(29);
+    expect(versionOf('elsewhere').min).toBe(33);
+  });
+});
+
+describe('version tables', () => {
+  it.each([
+    ['kernel.shm_rmid_forced', 0],
+    ['net.ipv4.ip_unprivileged_port_start', 0],
+    ['net.ipv4.ip_local_reserved_ports', 27],
+    ['net.ipv4.tcp_keepalive_time', 29],
+    ['net.ipv4.tcp_keepalive_probes', 29],
+    ['net.ipv4.tcp_wmem', 32],
+    ['net.ipv4.tcp_notsent_lowat', 37],
+    ['kernel.msgmax', undefined],
+    ['net.core.somaxconn', undefined],
+    // PSA compares names exactly: the slash spelling the kernel accepts is not in the set.
+    ['net/ipv4/tcp_syncookies', undefined],
+  ])('sysctl %s is safe from v1.%s', (name, since) => {
+    expect(sysctlAllowedSince(name)).toBe(since);
+  });
+
+  it.each([
+    ['', 0],
+    ['container_t', 0],
+    ['container_kvm_t', 0],
+    ['container_engine_t', 31],
+    ['spc_t', undefined],
+    ['unconfined_t', undefined],
+  ])('SELinux type "%s" is allowed from v1.%s', (type, since) => {
+    expect(seLinuxTypeAllowedSince(type)).toBe(since);
+  });
+
+  it('reads hosts of probe and hook handlers, ignoring empty ones', () => {
+    expect(handlerHosts({ httpGet: { host: '10.0.0.1', port: 80 }, tcpSocket: { host: '' } })).toEqual([
+      { field: 'httpGet', host: '10.0.0.1' },
+    ]);
+    expect(handlerHosts({ exec: { command: ['true'] } })).toEqual([]);
+    expect(handlerHosts(undefined)).toEqual([]);
+  });
+
+  it('lists the sources a volume sets', () => {
+    expect(volumeSources({ name: 'a', nfs: { server: 'x' } } as never)).toEqual(['nfs']);
+    expect(volumeSources({ name: 'a' })).toEqual([]);
+  });
+});
+
+describe('version-dependent variants, as PSA picks them', () => {
+  const userNamespacePod: PodSpec = {
+    hostUsers: false,
+    containers: [{ name: 'a', securityContext: { runAsUser: 0 } }],
+  };
+
+  it('relaxes runAsNonRoot/runAsUser for user-namespace pods only from v1.35', () => {
+    expect(runAsRootViolations({ spec: userNamespacePod, specPath: 'spec' }, version(35))).toEqual([]);
+    expect(
+      runAsRootViolations({ spec: userNamespacePod, specPath: 'spec' }, version(34)).map(
+        (v) => v.requirement,
+      ),
+    ).toEqual(['runAsNonRoot', 'runAsUser']);
+    const unknown = runAsRootViolations(
+      { spec: userNamespacePod, specPath: 'spec' },
+      { min: 25, max: Number.POSITIVE_INFINITY, text: 'latest' },
+    );
+    expect(unknown.every((v) => v.undetermined)).toBe(true);
+    expect(
+      statuses(run(podContainersRunAsNonRoot, versioned(undefined, undefined, userNamespacePod))),
+    ).toEqual([
+      'not_evaluated spec.containers[0].securityContext.runAsNonRoot',
+      'not_evaluated spec.containers[0].securityContext.runAsUser',
+    ]);
+  });
+
+  it('checks runAsUser only from v1.23', () => {
+    const spec: PodSpec = {
+      securityContext: { runAsNonRoot: true, runAsUser: 0 },
+      containers: [{ name: 'a' }],
+    };
+    expect(runAsRootViolations({ spec, specPath: 'spec' }, version(22))).toEqual([]);
+    expect(runAsRootViolations({ spec, specPath: 'spec' }, version(23))).toHaveLength(1);
+  });
+
+  it('reads the alpha seccomp annotations below v1.19, the fields from v1.19', () => {
+    const workload = {
+      spec: { containers: [{ name: 'a', securityContext: { seccompProfile: { type: 'Unconfined' } } }] },
+      specPath: 'spec.template.spec',
+      podAnnotations: {
+        'seccomp.security.alpha.kubernetes.io/pod': 'unconfined',
+        'container.seccomp.security.alpha.kubernetes.io/a': 'localhost/profile.json',
+      },
+    };
+    expect(seccompViolations(workload, version(18)).map((v) => `${v.kind} ${v.path}`)).toEqual([
+      "annotation-disallowed spec.template.metadata.annotations['seccomp.security.alpha.kubernetes.io/pod']",
+    ]);
+    expect(seccompViolations(workload, version(19)).map((v) => v.kind)).toEqual(['container-disallowed']);
+  });
+
+  it('exempts Windows pods from the Linux-only restricted rules only from v1.25', () => {
+    const windows: PodSpec = { os: { name: 'windows' }, containers: [{ name: 'iis' }] };
+    expect(statuses(run(podPrivilegeEscalationDisallowed, versioned('1.33', 'v1.24', windows)))).toEqual([
+      'fail spec.containers[0].securityContext.allowPrivilegeEscalation',
+    ]);
+    expect(statuses(run(podPrivilegeEscalationDisallowed, versioned('1.33', 'v1.25', windows)))).toEqual([
+      'not_applicable',
+    ]);
+    expect(statuses(run(podCapabilitiesRestricted, versioned('1.33', 'v1.24', windows)))).toEqual([
+      'fail spec.containers[0].securityContext.capabilities.drop',
+    ]);
+    expect(statuses(run(podSeccompProfileSet, versioned('1.33', 'v1.24', windows)))).toEqual([
+      'fail spec.containers[0].securityContext.seccompProfile.type',
+    ]);
+  });
+
+  it('has no allowPrivilegeEscalation rule before v1.8 and no restricted capabilities rule before v1.22', () => {
+    const spec: PodSpec = { containers: [{ name: 'a' }] };
+    expect(statuses(run(podPrivilegeEscalationDisallowed, versioned('1.33', 'v1.7', spec)))).toEqual([
+      'not_applicable',
+    ]);
+    expect(statuses(run(podCapabilitiesRestricted, versioned('1.33', 'v1.21', spec)))).toEqual(['pass']);
+  });
+
+  it('judges probe hosts from v1.34, and cannot tell without the version', () => {
+    const spec: PodSpec = {
+      containers: [{ name: 'a', readinessProbe: { httpGet: { port: 80, host: 'x' } } }],
+    };
+    expect(statuses(run(podProbeHostsNotSet, versioned('1.34', undefined, spec)))).toEqual([
+      'fail spec.containers[0].readinessProbe.httpGet.host',
+    ]);
+    expect(statuses(run(podProbeHostsNotSet, versioned('1.35', 'v1.33', spec)))).toEqual(['not_applicable']);
+    expect(statuses(run(podProbeHostsNotSet, versioned(undefined, undefined, spec)))).toEqual([
+      'not_evaluated spec.containers[0].readinessProbe.httpGet.host',
+    ]);
+    expect(
+      statuses(run(podProbeHostsNotSet, versioned(undefined, undefined, { containers: [{ name: 'a' }] }))),
+    ).toEqual(['pass']);
+  });
+
+  it('allows newer safe sysctls and SELinux types only from their version', () => {
+    const sysctl: PodSpec = {
+      securityContext: { sysctls: [{ name: 'net.ipv4.tcp_rmem', value: '4096' }] },
+      containers: [],
+    };
+    expect(statuses(run(podSysctlsSafe, versioned('1.32', undefined, sysctl)))).toEqual(['pass']);
+    expect(statuses(run(podSysctlsSafe, versioned('1.31', undefined, sysctl)))).toEqual([
+      'fail spec.securityContext.sysctls[0].name',
+    ]);
+    expect(statuses(run(podSysctlsSafe, versioned(undefined, undefined, sysctl)))).toEqual([
+      'not_evaluated spec.securityContext.sysctls[0].name',
+    ]);
+    const engine: PodSpec = {
+      containers: [{ name: 'a', securityContext: { seLinuxOptions: { type: 'container_engine_t' } } }],
+    };
+    expect(statuses(run(podSelinuxOptionsRestricted, versioned('1.31', undefined, engine)))).toEqual([
+      'pass',
+    ]);
+    expect(statuses(run(podSelinuxOptionsRestricted, versioned('1.30', undefined, engine)))).toEqual([
+      'fail spec.containers[0].securityContext.seLinuxOptions.type',
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Requirements per finding: a restricted-only failure must not count against pss-baseline.
+
+const requirementsOf = (outcome: Outcome | undefined) =>
+  (outcome?.requirements ?? []).map((ref) => `${ref.framework}:${ref.requirement}`);
+
+describe('requirements per finding', () => {
+  it('capabilities: an added SYS_ADMIN breaks both levels, a missing drop ALL only restricted', () => {
+    const snapshot = snapshotOf(
+      pod('p', { containers: [{ name: 'a', securityContext: { capabilities: { add: ['SYS_ADMIN'] } } }] }),
+    );
+    const [added, dropped] = run(podCapabilitiesRestricted, snapshot);
+    expect(requirementsOf(added)).toEqual([
+      'pss-baseline:capabilities_baseline',
+      'pss-restricted:capabilities_restricted',
+      'nsa-cisa-1.2:pod-security',
+      'eks-best-practices:pod-security',
+    ]);
+    expect(requirementsOf(dropped)).toEqual([
+      'pss-restricted:capabilities_restricted',
+      'nsa-cisa-1.2:pod-security',
+      'eks-best-practices:pod-security',
+    ]);
+  });
+
+  it('capabilities: a Windows pod breaks only the baseline rule', () => {
+    const snapshot = snapshotOf(
+      pod('w', {
+        os: { name: 'windows' },
+        containers: [{ name: 'a', securityContext: { capabilities: { add: ['NET_ADMIN'] } } }],
+      }),
+    );
+    expect(requirementsOf(run(podCapabilitiesRestricted, snapshot)[0])).toEqual([
+      'pss-baseline:capabilities_baseline',
+      'nsa-cisa-1.2:pod-security',
+      'eks-best-practices:pod-security',
+    ]);
+  });
+
+  it('seccomp: an unset profile is restricted-only, an Unconfined one breaks both', () => {
+    const snapshot = snapshotOf(
+      pod('p', {
+        containers: [
+          { name: 'a' },
+          { name: 'b', securityContext: { seccompProfile: { type: 'Unconfined' } } },
+        ],
+      }),
+    );
+    const [unset, unconfined] = run(podSeccompProfileSet, snapshot);
+    expect(requirementsOf(unset)).not.toContain('pss-baseline:seccompProfile_baseline');
+    expect(requirementsOf(unset)).toContain('pss-restricted:seccompProfile_restricted');
+    expect(requirementsOf(unconfined)).toContain('pss-baseline:seccompProfile_baseline');
+    expect(requirementsOf(unconfined)).toContain('pss-restricted:seccompProfile_restricted');
+  });
+
+  it('runAsNonRoot and runAsUser findings name only their own PSA check', () => {
+    const snapshot = snapshotOf(pod('p', { containers: [{ name: 'a', securityContext: { runAsUser: 0 } }] }));
+    const outcomes = run(podContainersRunAsNonRoot, snapshot);
+    expect(outcomes.map((o) => requirementsOf(o).filter((r) => r.startsWith('pss')))).toEqual([
+      ['pss-restricted:runAsNonRoot'],
+      ['pss-restricted:runAsUser'],
+    ]);
+  });
+
+  it('host namespaces: hostPID breaks CIS 4.2.2 only', () => {
+    const snapshot = snapshotOf(pod('p', { hostPID: true, containers: [{ name: 'a' }] }));
+    expect(
+      requirementsOf(run(podHostNamespacesNotShared, snapshot)[0]).filter((r) => r.startsWith('cis')),
+    ).toEqual(['cis-eks-1.8.0:4.2.2']);
+  });
+
+  it('procMount: the requirement broken follows the version and the user namespace', () => {
+    const unmasked = (hostUsers?: boolean): PodSpec => ({
+      ...(hostUsers === undefined ? {} : { hostUsers }),
+      containers: [{ name: 'a', securityContext: { procMount: 'Unmasked' } }],
+    });
+    const pss = (snapshot: ClusterSnapshot) =>
+      run(podProcMountDefault, snapshot).map((o) =>
+        `${o.status} ${requirementsOf(o)
+          .filter((r) => r.startsWith('pss'))
+          .join(' ')}`.trim(),
+      );
+    expect(pss(versioned('1.35', undefined, unmasked()))).toEqual([
+      'fail pss-baseline:procMount pss-restricted:procMount_restricted',
+    ]);
+    expect(pss(versioned('1.34', undefined, unmasked()))).toEqual(['fail pss-baseline:procMount']);
+    expect(pss(versioned('1.35', undefined, unmasked(false)))).toEqual([
+      'fail pss-restricted:procMount_restricted',
+    ]);
+    expect(pss(versioned('1.34', undefined, unmasked(false)))).toEqual(['fail pss-baseline:procMount']);
+    expect(pss(versioned(undefined, undefined, unmasked(false)))).toEqual(['not_evaluated']);
+  });
+
+  it('checks that serve one requirement set leave requirements out', () => {
+    const snapshot = snapshotOf(
+      pod('p', { containers: [{ name: 'a', securityContext: { privileged: true } }] }),
+    );
+    expect(run(podContainersNotPrivileged, snapshot)[0]?.requirements).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../functions/checks/index.ts';
-import { isEksKind, isK8sKind } from '../../functions/core/kinds.ts';
+import { isReadKind } from '../../functions/core/kinds.ts';
 import { FRAMEWORK_IDS, RESPONSIBILITIES, SEVERITIES } from '../../functions/core/model.ts';
 
 const CHECKS_DIR = new URL('../../functions/checks/', import.meta.url).pathname;
@@ -54,7 +54,7 @@ describe('check registry', () => {
       expect(ref.requirement.length).toBeGreaterThan(0);
     }
     expect(check.reads.length).toBeGreaterThan(0);
-    for (const kind of check.reads) expect(isK8sKind(kind) || isEksKind(kind), kind).toBe(true);
+    for (const kind of check.reads) expect(isReadKind(kind), kind).toBe(true);
     expect(check.rationale.length).toBeGreaterThan(60);
     expect(check.remediation.summary.length).toBeGreaterThan(20);
     expect(check.remediation.cli ?? check.remediation.iac ?? check.remediation.console).toBeTruthy();

@@ -2,8 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { EksFacts } from '../../functions/core/eks-types.ts';
-import { isEksKind, isK8sKind } from '../../functions/core/kinds.ts';
-import type { ClusterSnapshot, Gap, GapReason, Status } from '../../functions/core/model.ts';
+import { isReadKind } from '../../functions/core/kinds.ts';
+import type {
+  ClusterSnapshot,
+  Gap,
+  GapReason,
+  NodeKubeletConfig,
+  Status,
+} from '../../functions/core/model.ts';
 import { GAP_REASONS, STATUSES } from '../../functions/core/model.ts';
 import { addObject, newSnapshot } from '../../functions/core/snapshot.ts';
 
@@ -35,6 +41,8 @@ interface FixtureFile {
   eks?: Partial<Record<keyof EksFacts, unknown>> & { cluster?: Record<string, unknown> };
   /** Replaces whole EKS fact lists or removes them: `eks: { clusterVersions: null }`. */
   gaps?: Gap[];
+  /** Kubelet configuration per node name, as the configz opt-in collects it (`snapshot.kubelet`). */
+  kubelet?: Record<string, NodeKubeletConfig>;
   collectedAt?: string;
   expect?: { status?: Status; findings?: ExpectedFinding[] };
 }
@@ -91,8 +99,9 @@ export function buildSnapshot(fixture: FixtureFile = {}): ClusterSnapshot {
       throw new Error(`fixture object ${identity(object)} is of a kind Watchkeeper does not read`);
     }
   }
+  if (fixture.kubelet !== undefined) snapshot.kubelet = structuredClone(fixture.kubelet);
   for (const gap of fixture.gaps ?? []) {
-    if (!isK8sKind(gap.kind) && !isEksKind(gap.kind)) throw new Error(`gap names unknown kind ${gap.kind}`);
+    if (!isReadKind(gap.kind)) throw new Error(`gap names unknown kind ${gap.kind}`);
     if (!(GAP_REASONS as readonly string[]).includes(gap.reason))
       throw new Error(`unknown gap reason ${gap.reason}`);
     snapshot.gaps.push({ kind: gap.kind, reason: gap.reason as GapReason, message: gap.message });

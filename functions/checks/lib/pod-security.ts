@@ -1,16 +1,234 @@
 /**
  * Shared logic of the Pod Security Standards checks. Where a rule comes from the Pod Security
  * Standards, it follows the Pod Security Admission code (`k8s.io/pod-security-admission`,
- * `policy/check_*.go`), the implementation the API server enforces, at policy version
- * `latest`: https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ * `policy/check_*.go`), the implementation the API server enforces, including the variant PSA
+ * picks for the namespace's policy version:
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 import type { Container, PodSpec, SeccompProfile } from '../../core/k8s-types.ts';
-import type { DeepReadonly, FrameworkRef, Outcome } from '../../core/model.ts';
-import { pass } from './outcomes.ts';
-import { type ContainerRef, containersOf, describe, type Workload } from './workloads.ts';
+import type { DeepReadonly, FrameworkRef, Outcome, Snapshot } from '../../core/model.ts';
+import {
+  type ContainerRef,
+  containersOf,
+  describeWorkload,
+  divergenceEvidence,
+  WORKLOAD_KINDS,
+  type Workload,
+} from './workloads.ts';
 
 type Spec = DeepReadonly<PodSpec>;
 type ReadonlyContainer = DeepReadonly<Container>;
+type Evidence = Record<string, string | number | boolean | null>;
+
+/**
+ * The kinds a Pod Security Standards check reads: every pod spec, and the Namespaces whose
+ * `pod-security.kubernetes.io/enforce-version` label selects the policy version.
+ */
+export const POD_SECURITY_KINDS = [...WORKLOAD_KINDS, 'namespaces'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Policy versions
+
+/**
+ * The policy version PSA evaluates a namespace's pods at, as a range of 1.x minor versions
+ * (`min` = `max` when it is known). PSA runs each check's newest variant whose minimum
+ * version is at most the policy version.
+ */
+export interface PolicyVersion {
+  min: number;
+  max: number;
+  /** For messages and evidence: `v1.31 (namespace label)`, `latest (v1.33, the cluster's version)`. */
+  text: string;
+}
+
+/** Evaluates every variant at its newest: for direct calls that name no namespace. */
+export const LATEST_POLICY: PolicyVersion = {
+  min: Number.POSITIVE_INFINITY,
+  max: Number.POSITIVE_INFINITY,
+  text: 'latest',
+};
+
+/**
+ * The oldest Kubernetes minor an EKS cluster can still run: clusters past the end of extended
+ * support are upgraded automatically, and 1.24's ended in January 2025
+ * (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html). Used as the
+ * lower bound of `latest` when the snapshot lacks the cluster's version, so every version
+ * threshold up to 1.25 still decides.
+ */
+export const OLDEST_EKS_MINOR = 25;
+
+/** The 1.x minor versions at which PSA checks change (`policy/check_*.go`). */
+export const PSA_SINCE = {
+  /** `allowPrivilegeEscalation` exists from policy v1.8. */
+  allowPrivilegeEscalation: 8,
+  /** Seccomp checks read the fields from v1.19 (the alpha annotations before); `seccompProfile_restricted` starts. */
+  seccompFields: 19,
+  /** `capabilities_restricted` exists from v1.22. */
+  capabilitiesRestricted: 22,
+  /** `runAsUser` exists from v1.23. */
+  runAsUser: 23,
+  /** Pods with `spec.os.name: windows` are exempt from allowPrivilegeEscalation, capabilities_restricted and seccompProfile_restricted. */
+  windowsExemptions: 25,
+  /** `container_engine_t` joins the allowed SELinux types. */
+  seLinuxContainerEngine: 31,
+  /** `hostProbesAndHostLifecycle` exists from v1.34. */
+  hostProbesAndHostLifecycle: 34,
+  /**
+   * Pods in a user namespace (`hostUsers: false`) are exempt from runAsNonRoot, runAsUser and
+   * the baseline `procMount`; `procMount_restricted` starts, keeping the strict rule.
+   */
+  userNamespaces: 35,
+} as const;
+
+const VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version';
+/** PSA's grammar for a version label value (`api.ParseVersion`). */
+const VERSION_VALUE = /^v1\.(0|[1-9][0-9]*)$/;
+
+function clusterMinor(version: string | undefined): number | undefined {
+  const match = /^v?1\.(\d+)(?:\.|$|-)/.exec(version?.trim() ?? '');
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/**
+ * The policy version of a namespace from its `enforce-version` label and the cluster's
+ * Kubernetes version. `latest` (also what an absent label means under the default admission
+ * configuration, and what PSA falls back to for an unparsable label) is the API server's own
+ * version; a pinned version newer than the API server is evaluated as the server's, the newest
+ * variant it knows.
+ */
+export function resolvePolicyVersion(
+  label: string | undefined,
+  clusterVersion: string | undefined,
+): PolicyVersion {
+  const cluster = clusterMinor(clusterVersion);
+  const value = label?.trim();
+  const pinned = value !== undefined ? VERSION_VALUE.exec(value) : null;
+  if (pinned?.[1] !== undefined) {
+    const minor = Number(pinned[1]);
+    if (cluster === undefined) {
+      // The server runs at least OLDEST_EKS_MINOR; PSA evaluates min(label, server).
+      return { min: Math.min(minor, OLDEST_EKS_MINOR), max: minor, text: `v1.${minor} (namespace label)` };
+    }
+    const effective = Math.min(minor, cluster);
+    const capped = minor > cluster ? `, evaluated as the cluster's v1.${cluster}` : '';
+    return { min: effective, max: effective, text: `v1.${minor} (namespace label${capped})` };
+  }
+  const why =
+    value === undefined || value === 'latest'
+      ? ''
+      : `; the label value "${value}" is not a version, so PSA uses latest`;
+  if (cluster === undefined) {
+    return {
+      min: OLDEST_EKS_MINOR,
+      max: Number.POSITIVE_INFINITY,
+      text: `latest (cluster version unknown${why})`,
+    };
+  }
+  return { min: cluster, max: cluster, text: `latest (v1.${cluster}, the cluster's version${why})` };
+}
+
+/**
+ * Whether the policy version is at least `1.minor`: undefined when the version is only known
+ * as a range that straddles it.
+ */
+export function atLeast(version: PolicyVersion, minor: number): boolean | undefined {
+  if (version.min >= minor) return true;
+  if (version.max < minor) return false;
+  return undefined;
+}
+
+/** `v1.25 to v1.31`, `v1.25 or later`, for messages about an undetermined version. */
+export function versionRange(version: PolicyVersion): string {
+  if (version.max === Number.POSITIVE_INFINITY) return `v1.${version.min} or later`;
+  if (version.min === version.max) return `v1.${version.min}`;
+  return `v1.${version.min} to v1.${version.max}`;
+}
+
+/**
+ * A resolver of namespaces' policy versions over one snapshot: Namespaces are indexed once.
+ * A namespace missing from the snapshot counts as unlabelled (`latest`).
+ */
+export function policyVersions(snapshot: Snapshot): (namespace: string | undefined) => PolicyVersion {
+  const labels = new Map<string, string | undefined>();
+  for (const namespace of snapshot.k8s.namespaces) {
+    labels.set(namespace.metadata.name, namespace.metadata.labels?.[VERSION_LABEL]);
+  }
+  const clusterVersion = snapshot.eks.cluster?.version;
+  const cache = new Map<string, PolicyVersion>();
+  return (namespace) => {
+    const name = namespace ?? 'default';
+    let version = cache.get(name);
+    if (!version) {
+      version = resolvePolicyVersion(labels.get(name), clusterVersion);
+      cache.set(name, version);
+    }
+    return version;
+  };
+}
+
+/**
+ * Safe sysctls by the policy version that first allows them (`check_sysctls.go`). The
+ * v1.37 pair is in PSA's main branch (kubernetes/kubernetes#138389) and applies only on
+ * clusters that run it.
+ */
+const SAFE_SYSCTLS: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [
+    0,
+    [
+      'kernel.shm_rmid_forced',
+      'net.ipv4.ip_local_port_range',
+      'net.ipv4.tcp_syncookies',
+      'net.ipv4.ping_group_range',
+      'net.ipv4.ip_unprivileged_port_start',
+    ],
+  ],
+  [27, ['net.ipv4.ip_local_reserved_ports']],
+  [
+    29,
+    [
+      'net.ipv4.tcp_keepalive_time',
+      'net.ipv4.tcp_fin_timeout',
+      'net.ipv4.tcp_keepalive_intvl',
+      'net.ipv4.tcp_keepalive_probes',
+    ],
+  ],
+  [32, ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']],
+  [37, ['net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat']],
+];
+
+const SYSCTL_SINCE: ReadonlyMap<string, number> = new Map(
+  SAFE_SYSCTLS.flatMap(([since, names]) => names.map((name) => [name, since] as const)),
+);
+
+/** The policy version from which PSA allows a sysctl, or undefined if it never does. Names compare exactly. */
+export function sysctlAllowedSince(name: string): number | undefined {
+  return SYSCTL_SINCE.get(name);
+}
+
+/** SELinux types the baseline allows, by the policy version that first allows them (`check_seLinuxOptions.go`). */
+const SELINUX_TYPE_SINCE: ReadonlyMap<string, number> = new Map([
+  ['', 0],
+  ['container_t', 0],
+  ['container_init_t', 0],
+  ['container_kvm_t', 0],
+  ['container_engine_t', PSA_SINCE.seLinuxContainerEngine],
+]);
+
+/** The policy version from which PSA allows an SELinux type, or undefined if it never does. */
+export function seLinuxTypeAllowedSince(type: string): number | undefined {
+  return SELINUX_TYPE_SINCE.get(type);
+}
+
+/**
+ * Whether something PSA allows from policy `since` (or never, when undefined) is allowed at
+ * `version`: undefined when the version is not known precisely enough to tell.
+ */
+export function allowedAt(since: number | undefined, version: PolicyVersion): boolean | undefined {
+  return since === undefined ? false : atLeast(version, since);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pod shapes
 
 /**
  * Pods that declare `spec.os.name: windows`. PSA (policy v1.25+) exempts them from the
@@ -22,21 +240,30 @@ export function isWindowsPod(spec: Spec): boolean {
   return spec.os?.name === 'windows';
 }
 
+/** Whether PSA applies its Windows exemptions to this pod at this policy version. */
+export function windowsExempt(spec: Spec, version: PolicyVersion = LATEST_POLICY): boolean {
+  return isWindowsPod(spec) && atLeast(version, PSA_SINCE.windowsExemptions) === true;
+}
+
 /**
- * Pods in their own user namespace (`hostUsers: false`): PSA relaxes runAsNonRoot and
- * runAsUser for them, since UID 0 in the pod maps to an unprivileged UID on the node
- * (KEP-127).
+ * Pods in their own user namespace (`hostUsers: false`): from policy v1.35 PSA relaxes
+ * runAsNonRoot, runAsUser and the baseline procMount for them, since UID 0 in the pod maps to
+ * an unprivileged UID on the node (KEP-127).
  */
 export function usesUserNamespace(spec: Spec): boolean {
   return spec.hostUsers === false;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Outcomes
 
 /** A workload the rule does not apply to, e.g. a Windows pod for a Linux-only field. */
 export function notApplicable(workload: Workload, reason: string): Outcome {
   return {
     status: 'not_applicable',
     resource: workload.resource,
-    message: `${describe(workload.resource)} ${reason}`,
+    message: `${describeWorkload(workload)} ${reason}`,
+    ...(workload.divergence ? { evidence: divergenceEvidence(workload) } : {}),
   };
 }
 
@@ -59,10 +286,83 @@ export function containerLabel(ref: Pick<ContainerRef, 'container' | 'list'>): s
   return `${kind} "${ref.container.name}"`;
 }
 
-/** One pass outcome when nothing offends, else the failures. */
-export function outcomesOf(workload: Workload, failures: Outcome[], passMessage: string): Outcome[] {
-  if (failures.length > 0) return failures;
-  return [pass(workload.resource, `${describe(workload.resource)} ${passMessage}`)];
+export interface FindingOptions {
+  path?: string;
+  evidence?: Evidence;
+  /** The subset of the check's frameworks the finding concerns; absent: all of them. */
+  requirements?: readonly FrameworkRef[];
+}
+
+function outcome(
+  status: Outcome['status'],
+  workload: Workload,
+  detail: string,
+  options: FindingOptions,
+): Outcome {
+  const evidence = { ...divergenceEvidence(workload), ...options.evidence };
+  return {
+    status,
+    resource: workload.resource,
+    message: `${describeWorkload(workload)}: ${detail}.`,
+    ...(options.path !== undefined ? { path: options.path } : {}),
+    ...(Object.keys(evidence).length > 0 ? { evidence } : {}),
+    ...(options.requirements ? { requirements: options.requirements.map((ref) => ({ ...ref })) } : {}),
+  };
+}
+
+/** A failed finding about a workload: `<workload>: <detail>.` */
+export function failure(workload: Workload, detail: string, options: FindingOptions = {}): Outcome {
+  return outcome('fail', workload, detail, options);
+}
+
+/** A finding whose verdict depends on a policy version the snapshot does not pin down. */
+export function undetermined(
+  workload: Workload,
+  detail: string,
+  version: PolicyVersion,
+  options: FindingOptions = {},
+): Outcome {
+  return outcome(
+    'not_evaluated',
+    workload,
+    `${detail}; whether Pod Security Admission allows it depends on the policy version, which is ` +
+      `${version.text} and so somewhere in ${versionRange(version)}`,
+    { ...options, evidence: { ...options.evidence, policyVersion: version.text } },
+  );
+}
+
+/**
+ * A volume whose source the snapshot does not record. The API server gives every volume a
+ * source (emptyDir when none is named), so a volume without one was cut by the collector's
+ * projection or comes from a hand-written manifest: its type cannot be told.
+ */
+export function notEvaluatedVolume(workload: Workload, name: string, path: string): Outcome {
+  return outcome(
+    'not_evaluated',
+    workload,
+    `the snapshot records no source for volume "${name}" (the collector did not keep its type), so ` +
+      'whether the restricted standard allows it cannot be told',
+    { path, evidence: { volume: name } },
+  );
+}
+
+/** One pass outcome when nothing offends, else the findings. */
+export function outcomesOf(workload: Workload, findings: Outcome[], passMessage: string): Outcome[] {
+  if (findings.length > 0) return findings;
+  const evidence = divergenceEvidence(workload);
+  return [
+    {
+      status: 'pass',
+      resource: workload.resource,
+      message: `${describeWorkload(workload)} ${passMessage}`,
+      ...(Object.keys(evidence).length > 0 ? { evidence } : {}),
+    },
+  ];
+}
+
+/** Where a workload's pod metadata lives: `metadata` for a Pod, `spec.template.metadata` for a controller. */
+export function podMetadataPath(workload: Pick<Workload, 'specPath'>): string {
+  return workload.specPath === 'spec' ? 'metadata' : workload.specPath.replace(/\.spec$/, '.metadata');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,28 +388,45 @@ export interface RunAsRootViolation {
   path: string;
   /** The container, unless the violation is at pod level. */
   container?: ContainerRef;
+  /**
+   * Set when the pod runs in a user namespace and the policy version is not known to be below
+   * or from v1.35: PSA would check it below v1.35 and exempt it from v1.35.
+   */
+  undetermined?: true;
 }
 
 /**
  * PSA `runAsNonRoot` and `runAsUser`, field by field: the pod-level `runAsNonRoot: true` is
  * inherited by containers that leave it unset, a container's explicit `false` wins over the
  * pod, an explicit `false` on the pod is a violation even when every container says `true`,
- * and UID 0 is forbidden at either level. Pods with `hostUsers: false` are exempt.
+ * and UID 0 is forbidden at either level (`runAsUser` from policy v1.23). From policy v1.35
+ * pods with `hostUsers: false` are exempt from both.
  */
-export function runAsRootViolations(workload: Pick<Workload, 'spec' | 'specPath'>): RunAsRootViolation[] {
+export function runAsRootViolations(
+  workload: Pick<Workload, 'spec' | 'specPath'>,
+  version: PolicyVersion = LATEST_POLICY,
+): RunAsRootViolation[] {
   const { spec, specPath } = workload;
-  if (usesUserNamespace(spec)) return [];
+  let undetermined = false;
+  if (usesUserNamespace(spec)) {
+    const relaxed = atLeast(version, PSA_SINCE.userNamespaces);
+    if (relaxed === true) return [];
+    undetermined = relaxed === undefined;
+  }
+  const checksUser = atLeast(version, PSA_SINCE.runAsUser) !== false;
   const violations: RunAsRootViolation[] = [];
+  const add = (violation: RunAsRootViolation) =>
+    violations.push(undetermined ? { ...violation, undetermined: true } : violation);
   const pod = spec.securityContext;
   if (pod?.runAsNonRoot === false) {
-    violations.push({
+    add({
       reason: 'pod-run-as-non-root-false',
       requirement: 'runAsNonRoot',
       path: `${specPath}.securityContext.runAsNonRoot`,
     });
   }
-  if (pod?.runAsUser === 0) {
-    violations.push({
+  if (checksUser && pod?.runAsUser === 0) {
+    add({
       reason: 'pod-run-as-user-zero',
       requirement: 'runAsUser',
       path: `${specPath}.securityContext.runAsUser`,
@@ -119,22 +436,22 @@ export function runAsRootViolations(workload: Pick<Workload, 'spec' | 'specPath'
   for (const ref of containersOf(workload)) {
     const context = ref.container.securityContext;
     if (context?.runAsNonRoot === false) {
-      violations.push({
+      add({
         reason: 'container-run-as-non-root-false',
         requirement: 'runAsNonRoot',
         path: `${ref.path}.securityContext.runAsNonRoot`,
         container: ref,
       });
     } else if (context?.runAsNonRoot === undefined && !podRunAsNonRoot) {
-      violations.push({
+      add({
         reason: 'run-as-non-root-unset',
         requirement: 'runAsNonRoot',
         path: `${ref.path}.securityContext.runAsNonRoot`,
         container: ref,
       });
     }
-    if (context?.runAsUser === 0) {
-      violations.push({
+    if (checksUser && context?.runAsUser === 0) {
+      add({
         reason: 'container-run-as-user-zero',
         requirement: 'runAsUser',
         path: `${ref.path}.securityContext.runAsUser`,
@@ -206,6 +523,14 @@ export function capabilityFindings(container: ReadonlyContainer): CapabilityFind
   };
 }
 
+/**
+ * Whether PSA's restricted level applies `capabilities_restricted` to this pod: from policy
+ * v1.22, Windows pods exempt from v1.25. Where it applies it overrides `capabilities_baseline`.
+ */
+export function restrictedCapabilitiesApply(spec: Spec, version: PolicyVersion = LATEST_POLICY): boolean {
+  return atLeast(version, PSA_SINCE.capabilitiesRestricted) !== false && !windowsExempt(spec, version);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Seccomp (PSS baseline and restricted)
 
@@ -214,23 +539,55 @@ export function isAllowedSeccompProfile(profile: DeepReadonly<SeccompProfile>): 
   return profile.type === 'RuntimeDefault' || profile.type === 'Localhost';
 }
 
+/** The alpha seccomp annotations PSA reads below policy v1.19, and the values it allows. */
+const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+const SECCOMP_CONTAINER_ANNOTATION = 'container.seccomp.security.alpha.kubernetes.io/';
+
+function isAllowedSeccompAnnotation(value: string): boolean {
+  return value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/');
+}
+
 export type SeccompViolation =
   /** The pod sets a profile other than RuntimeDefault/Localhost (baseline). */
   | { kind: 'pod-disallowed'; path: string; type: string }
   /** A container sets a profile other than RuntimeDefault/Localhost (baseline). */
   | { kind: 'container-disallowed'; path: string; type: string; container: ContainerRef }
   /** Neither the container nor the pod sets an allowed profile (restricted). */
-  | { kind: 'unset'; path: string; container: ContainerRef };
+  | { kind: 'unset'; path: string; container: ContainerRef }
+  /** Below policy v1.19: an alpha seccomp annotation names a profile PSA does not allow (baseline). */
+  | { kind: 'annotation-disallowed'; path: string; type: string; annotation: string };
 
 /**
  * PSA `seccompProfile_baseline` (an explicit profile must be RuntimeDefault or Localhost) and
  * `seccompProfile_restricted` (every container must end up with one, set on the container
- * or inherited from a valid pod-level profile). Windows pods are exempt from the restricted
- * half only.
+ * or inherited from a valid pod-level profile). Below policy v1.19 the baseline reads the
+ * alpha annotations instead and the restricted check does not exist; from v1.25 Windows pods
+ * are exempt from the restricted check (which then also replaces the baseline one).
  */
-export function seccompViolations(workload: Pick<Workload, 'spec' | 'specPath'>): SeccompViolation[] {
+export function seccompViolations(
+  workload: Pick<Workload, 'spec' | 'specPath'> & Partial<Pick<Workload, 'podAnnotations'>>,
+  version: PolicyVersion = LATEST_POLICY,
+): SeccompViolation[] {
   const { spec, specPath } = workload;
   const violations: SeccompViolation[] = [];
+  if (atLeast(version, PSA_SINCE.seccompFields) === false) {
+    const annotations = workload.podAnnotations ?? {};
+    const metadataPath = podMetadataPath(workload);
+    const check = (annotation: string) => {
+      const value = annotations[annotation];
+      if (value !== undefined && !isAllowedSeccompAnnotation(value)) {
+        violations.push({
+          kind: 'annotation-disallowed',
+          path: `${metadataPath}.annotations['${annotation}']`,
+          type: value,
+          annotation,
+        });
+      }
+    };
+    check(SECCOMP_POD_ANNOTATION);
+    for (const ref of containersOf(workload)) check(`${SECCOMP_CONTAINER_ANNOTATION}${ref.container.name}`);
+    return violations;
+  }
   const podProfile = spec.securityContext?.seccompProfile;
   let podAllowed = false;
   if (podProfile) {
@@ -242,7 +599,7 @@ export function seccompViolations(workload: Pick<Workload, 'spec' | 'specPath'>)
         type: podProfile.type ?? '',
       });
   }
-  const restricted = !isWindowsPod(spec);
+  const restricted = !windowsExempt(spec, version);
   for (const ref of containersOf(workload)) {
     const profile = ref.container.securityContext?.seccompProfile;
     const path = `${ref.path}.securityContext.seccompProfile.type`;
@@ -254,6 +611,69 @@ export function seccompViolations(workload: Pick<Workload, 'spec' | 'specPath'>)
     }
   }
   return violations;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AppArmor, SELinux, /proc mount, sysctls, Windows HostProcess, probe hosts, volume types
+
+const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
+
+/** PSA `appArmorProfile`: a profile type, where set, must be RuntimeDefault or Localhost. */
+export function isAllowedAppArmorType(type: string | undefined): boolean {
+  return type === 'RuntimeDefault' || type === 'Localhost';
+}
+
+/** PSA `appArmorProfile` for the deprecated annotations: empty, `runtime/default` or `localhost/<profile>`. */
+export function isAllowedAppArmorAnnotation(value: string): boolean {
+  return value === '' || value === 'runtime/default' || value.startsWith('localhost/');
+}
+
+/** The deprecated per-container AppArmor annotations of a pod, as `[key, value]`. */
+export function appArmorAnnotations(annotations: Readonly<Record<string, string>>): Array<[string, string]> {
+  return Object.entries(annotations)
+    .filter(([key]) => key.startsWith(APPARMOR_ANNOTATION))
+    .sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** PSA `procMount`: only the default masks (`Default`, or unset) are allowed. */
+export function isDefaultProcMount(procMount: string | undefined): boolean {
+  return procMount === undefined || procMount === 'Default';
+}
+
+/** The `host` a probe or lifecycle handler names (`httpGet.host`, `tcpSocket.host`), with its field. */
+export function handlerHosts(handler: unknown): Array<{ field: 'httpGet' | 'tcpSocket'; host: string }> {
+  if (typeof handler !== 'object' || handler === null) return [];
+  const found: Array<{ field: 'httpGet' | 'tcpSocket'; host: string }> = [];
+  for (const field of ['httpGet', 'tcpSocket'] as const) {
+    const action = (handler as Record<string, unknown>)[field];
+    if (typeof action !== 'object' || action === null) continue;
+    const host = (action as Record<string, unknown>).host;
+    if (typeof host === 'string' && host !== '') found.push({ field, host });
+  }
+  return found;
+}
+
+/**
+ * The inline volume sources the restricted profile allows (`check_restrictedVolumes.go`);
+ * `image` since PSA allowed OCI image volumes (kubernetes/kubernetes#130394, Kubernetes 1.33).
+ */
+export const RESTRICTED_VOLUME_SOURCES: ReadonlySet<string> = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'image',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
+
+/** The source fields a volume sets (every key but `name`). */
+export function volumeSources(volume: DeepReadonly<{ name: string }>): string[] {
+  return Object.keys(volume)
+    .filter((key) => key !== 'name' && (volume as Record<string, unknown>)[key] !== undefined)
+    .sort();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { LabelSelector, PolicyRule, Role, RoleBinding, Subject } from '../../core/k8s-types.ts';
-import type { DeepReadonly, ResourceRef, Snapshot } from '../../core/model.ts';
+import type { DeepReadonly, Outcome, ResourceRef, Snapshot } from '../../core/model.ts';
+import { clusterResource, fail, pass } from './outcomes.ts';
 
 /**
  * RBAC reach: which subject holds which rule, through which binding and role. It follows the
@@ -76,6 +77,11 @@ export interface RbacView {
   readonly roles: readonly RoleEntry[];
   /** Bindings that are not built-in (name not starting with an ignored prefix), resolved. */
   readonly bindings: readonly ResolvedBinding[];
+  /**
+   * Every binding, built-in ones included: for questions no built-in name may hide, such as
+   * which bindings name `system:anonymous`.
+   */
+  readonly allBindings: readonly ResolvedBinding[];
   find(id: RoleId): RoleEntry | undefined;
   /** A role's rules: its own, plus, for an aggregated ClusterRole, those of every ClusterRole it selects. */
   effectiveRules(id: RoleId): EffectiveRule[];
@@ -280,8 +286,8 @@ export function rbacView(snapshot: Snapshot, ignoredPrefixes: readonly string[])
   };
 
   const bindings: ResolvedBinding[] = [];
+  const allBindings: ResolvedBinding[] = [];
   const resolve = (kind: BindingKind, binding: DeepReadonly<RoleBinding>) => {
-    if (isIgnoredName(binding.metadata.name, ignoredPrefixes)) return;
     const namespace = kind === 'RoleBinding' ? (binding.metadata.namespace ?? 'default') : undefined;
     const refKind: RoleKind = binding.roleRef.kind === 'Role' ? 'Role' : 'ClusterRole';
     const roleId: RoleId = {
@@ -291,7 +297,7 @@ export function rbacView(snapshot: Snapshot, ignoredPrefixes: readonly string[])
     };
     // A ClusterRoleBinding can only refer to a ClusterRole; anything else grants nothing.
     const valid = binding.roleRef.kind === 'ClusterRole' || (kind === 'RoleBinding' && refKind === 'Role');
-    bindings.push({
+    const resolved: ResolvedBinding = {
       kind,
       binding,
       resource: {
@@ -303,7 +309,9 @@ export function rbacView(snapshot: Snapshot, ignoredPrefixes: readonly string[])
       roleId,
       role: valid ? find(roleId) : undefined,
       scope: namespace,
-    });
+    };
+    allBindings.push(resolved);
+    if (!isIgnoredName(binding.metadata.name, ignoredPrefixes)) bindings.push(resolved);
   };
   for (const binding of snapshot.k8s.clusterrolebindings) resolve('ClusterRoleBinding', binding);
   for (const binding of snapshot.k8s.rolebindings) resolve('RoleBinding', binding);
@@ -311,6 +319,7 @@ export function rbacView(snapshot: Snapshot, ignoredPrefixes: readonly string[])
   return {
     roles,
     bindings,
+    allBindings,
     find,
     effectiveRules: (id) => effective(id, new Set()),
     bindingsTo: (id) => bindings.filter((binding) => sameRole(binding.roleId, id)),
@@ -349,4 +358,190 @@ export function grantPath(binding: ResolvedBinding, rule: EffectiveRule): string
 /** `in namespace shop` or `in every namespace`. */
 export function reachLabel(binding: ResolvedBinding): string {
   return binding.scope !== undefined ? `in namespace ${binding.scope}` : 'in every namespace';
+}
+
+/** One kind of sensitive access a check looks for, such as `create` on `pods`. */
+export interface SensitiveGrant {
+  access: Access;
+  /**
+   * Whether `resourceNames` can narrow the grant. A create on a collection names no object
+   * when it is authorized, so a rule with resourceNames never allows it; a subresource of a
+   * named object (`serviceaccounts/<name>/token`, `nodes/<name>/proxy`) and update, patch or
+   * delete name their object.
+   * https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources
+   */
+  nameable: boolean;
+  /**
+   * The resource is cluster-scoped (persistentvolumes, nodes, webhook configurations): a
+   * RoleBinding grants nothing on it, whatever its role says.
+   */
+  clusterScoped?: boolean;
+}
+
+/** A rule of a bound role that grants one of the sensitive accesses. */
+export interface GrantMatch {
+  grant: SensitiveGrant;
+  rule: EffectiveRule;
+  match: RuleMatch;
+}
+
+/** One subject of one binding and every sensitive grant it holds through that binding. */
+export interface SubjectGrants {
+  binding: ResolvedBinding;
+  subject: DeepReadonly<Subject>;
+  subjectIndex: number;
+  grants: GrantMatch[];
+}
+
+/** Narrows a grant search to one object. */
+export interface GrantTarget {
+  /** Only bindings that reach this namespace count (a RoleBinding in another namespace does not). */
+  namespace?: string;
+  /** A rule limited by resourceNames counts only if it names this object. */
+  objectName?: string;
+}
+
+/** The grants a rule gives, leaving out those resourceNames make impossible or point elsewhere. */
+export function grantsOfRule(
+  rule: EffectiveRule,
+  grants: readonly SensitiveGrant[],
+  target: GrantTarget = {},
+): GrantMatch[] {
+  const names = rule.rule.resourceNames ?? [];
+  return grants.flatMap((grant) => {
+    if (names.length > 0 && !grant.nameable) return [];
+    if (names.length > 0 && target.objectName !== undefined && !names.includes(target.objectName)) return [];
+    const match = ruleGrants(rule.rule, grant.access);
+    return match ? [{ grant, rule, match }] : [];
+  });
+}
+
+/** Every subject of the non-built-in bindings holding any of the grants (on the target, when given). */
+export function reachOfGrants(
+  view: RbacView,
+  grants: readonly SensitiveGrant[],
+  target: GrantTarget = {},
+): SubjectGrants[] {
+  const reach: SubjectGrants[] = [];
+  for (const binding of view.bindings) {
+    if (!binding.role) continue;
+    if (target.namespace !== undefined && binding.scope !== undefined && binding.scope !== target.namespace)
+      continue;
+    const usable = binding.kind === 'RoleBinding' ? grants.filter((grant) => !grant.clusterScoped) : grants;
+    if (usable.length === 0) continue;
+    const found = view.effectiveRules(binding.role.id).flatMap((rule) => grantsOfRule(rule, usable, target));
+    if (found.length === 0) continue;
+    (binding.binding.subjects ?? []).forEach((subject, subjectIndex) => {
+      reach.push({ binding, subject, subjectIndex, grants: found });
+    });
+  }
+  return reach;
+}
+
+/** `create on pods`, `every verb (*) on deployments, statefulsets`. */
+export function describeRuleMatch(match: RuleMatch): string {
+  const verbs = match.verbs.includes('*') ? 'every verb (*)' : match.verbs.join('/');
+  const resources = match.resources.map((resource) => (resource === '*' ? 'every resource (*)' : resource));
+  const groups = match.apiGroups.filter((group) => group !== '');
+  const where = match.apiGroups.includes('*')
+    ? ' in every API group (*)'
+    : groups.length > 0
+      ? ` in ${groups.join(', ')}`
+      : '';
+  return `${verbs} on ${resources.join(', ')}${where}`;
+}
+
+/** A list of identities the operator approved, and the parameter that holds it. */
+export interface ApprovedSubjects {
+  names: readonly string[];
+  param: string;
+}
+
+export interface SensitiveAccessQuery {
+  /** What the access allows, for messages: `create pods`, `reach the kubelet API (nodes/proxy)`. */
+  what: string;
+  grants: readonly SensitiveGrant[];
+  /** Identities (user, group, `system:serviceaccount:<ns>:<name>`) allowed to hold the access. */
+  approved: readonly ApprovedSubjects[];
+  /** Limits the search to one object, e.g. ConfigMap kube-system/aws-auth. */
+  target?: GrantTarget;
+}
+
+/**
+ * Outcomes of a "who holds this sensitive access" check: one failure per non-approved subject
+ * of a non-built-in binding, naming the grant path (binding → role → rule) and the reach; a
+ * pass for every other non-built-in binding, saying when it passes only through approval.
+ */
+export function sensitiveAccessOutcomes(
+  snapshot: Snapshot,
+  view: RbacView,
+  query: SensitiveAccessQuery,
+): Outcome[] {
+  const outcomes: Outcome[] = [];
+  const failing = new Set<ResolvedBinding>();
+  const approvedBy = new Map<ResolvedBinding, string[]>();
+  for (const item of reachOfGrants(view, query.grants, query.target)) {
+    const identity = subjectIdentity(item.subject, item.binding.scope);
+    const who = subjectName(item.subject, item.binding.scope);
+    const approval = query.approved.find((list) => list.names.includes(identity));
+    if (approval) {
+      approvedBy.set(item.binding, [...(approvedBy.get(item.binding) ?? []), `${who} (${approval.param})`]);
+      continue;
+    }
+    failing.add(item.binding);
+    const grants = [...new Set(item.grants.map((g) => describeRuleMatch(g.match)))];
+    const paths = [...new Set(item.grants.map((g) => grantPath(item.binding, g.rule)))];
+    const named = [...new Set(item.grants.flatMap((g) => g.rule.rule.resourceNames ?? []))];
+    const scope = item.grants.every((g) => g.grant.clusterScoped) ? 'cluster-wide' : reachLabel(item.binding);
+    outcomes.push(
+      fail(
+        item.binding.resource,
+        `${who} can ${query.what}: ${grants.join('; ')} ${scope}, through ` +
+          `${paths.join('; ')}` +
+          (named.length > 0 ? ` (limited to the objects named ${named.join(', ')}).` : '.'),
+        {
+          path: `subjects[${item.subjectIndex}]`,
+          evidence: {
+            subject: who,
+            identity,
+            grants: grants.join('; '),
+            reach: item.binding.scope ?? 'cluster-wide',
+            grantPath: paths.join('; '),
+            resourceNames: named.length > 0 ? named.join(', ') : null,
+          },
+        },
+      ),
+    );
+  }
+  for (const binding of view.bindings) {
+    if (failing.has(binding)) continue;
+    const approved = approvedBy.get(binding);
+    outcomes.push(
+      pass(
+        binding.resource,
+        approved
+          ? `${bindingLabel(binding)} lets only approved subjects ${query.what}: ${approved.join(', ')}.`
+          : `${bindingLabel(binding)} does not let its subjects ${query.what}.`,
+      ),
+    );
+  }
+  if (view.bindings.length === 0) {
+    outcomes.push(pass(clusterResource(snapshot), `No non-built-in binding lets a subject ${query.what}.`));
+  }
+  return outcomes;
+}
+
+/** `get/list on pods, services (core)`, `get on /healthz, /version`. */
+export function ruleSummary(rule: DeepReadonly<PolicyRule>): string {
+  const verbs = (rule.verbs ?? []).join('/') || '(no verbs)';
+  const urls = rule.nonResourceURLs ?? [];
+  const resources = rule.resources ?? [];
+  const targets = [...resources, ...urls].join(', ') || '(nothing)';
+  const groups = (rule.apiGroups ?? []).map((group) => (group === '' ? 'core' : group));
+  const names = rule.resourceNames ?? [];
+  return (
+    `${verbs} on ${targets}` +
+    (resources.length > 0 && groups.length > 0 ? ` (${groups.join(', ')})` : '') +
+    (names.length > 0 ? ` named ${names.join(', ')}` : '')
+  );
 }

@@ -1,5 +1,26 @@
-import type { Container, ObjectMeta, PodSpec } from '../../core/k8s-types.ts';
+import type {
+  Container,
+  ObjectMeta,
+  OwnerReference,
+  PodSpec,
+  PodTemplateSpec,
+} from '../../core/k8s-types.ts';
 import type { DeepReadonly, ResourceRef, Snapshot } from '../../core/model.ts';
+
+/**
+ * Why a controlled Pod is reported on its own: it differs from the pod template of the
+ * controller at the top of its chain (a ReplicaSet's Deployment, a Job's CronJob) in a way
+ * that matters for security, typically because an admission webhook injected a sidecar or a
+ * debug container was added.
+ */
+export interface Divergence {
+  /** The top-level controller whose template the Pod was compared with. */
+  owner: ResourceRef;
+  /** What differs, in short phrases (`adds init container "istio-init"`). */
+  differences: string[];
+  /** How many Pods of the owner differ in exactly the same way (this one stands for all of them). */
+  pods: number;
+}
 
 /** A pod spec to evaluate: a bare Pod's, or the template of the controller that owns the pods. */
 export interface Workload {
@@ -8,9 +29,16 @@ export interface Workload {
   metadata: DeepReadonly<ObjectMeta>;
   /** Labels the pods carry: the template's labels for controllers. */
   podLabels: Readonly<Record<string, string>>;
+  /**
+   * Annotations the pods carry: the template's for controllers. Pod Security Admission reads
+   * the legacy AppArmor and seccomp annotations from here.
+   */
+  podAnnotations: Readonly<Record<string, string>>;
   spec: DeepReadonly<PodSpec>;
   /** Field path of the pod spec inside the object, e.g. `spec.template.spec`. */
   specPath: string;
+  /** Set for a controlled Pod reported because it differs from its controller's template. */
+  divergence?: Divergence;
 }
 
 export type ContainerList = 'containers' | 'initContainers' | 'ephemeralContainers';
@@ -25,7 +53,11 @@ export interface ContainerRef {
 
 const CONTAINER_LISTS: readonly ContainerList[] = ['containers', 'initContainers', 'ephemeralContainers'];
 
-function ref(apiVersion: string, kind: string, metadata: DeepReadonly<ObjectMeta>): ResourceRef {
+type Meta = DeepReadonly<ObjectMeta>;
+type Spec = DeepReadonly<PodSpec>;
+type Template = DeepReadonly<PodTemplateSpec>;
+
+function ref(apiVersion: string, kind: string, metadata: Meta): ResourceRef {
   return {
     apiVersion,
     kind,
@@ -34,39 +66,29 @@ function ref(apiVersion: string, kind: string, metadata: DeepReadonly<ObjectMeta
   };
 }
 
-function controllerOf(metadata: DeepReadonly<ObjectMeta>) {
+function controllerOf(metadata: Meta): DeepReadonly<OwnerReference> | undefined {
   return metadata.ownerReferences?.find((owner) => owner.controller === true);
 }
 
-/**
- * Every pod spec in the snapshot, each reported once: controllers by their template, Pods
- * through the controller that owns them when that controller is in the snapshot (a
- * ReplicaSet through its Deployment, a Job through its CronJob), bare Pods by themselves.
- */
-export function workloads(snapshot: Snapshot): Workload[] {
-  const k8s = snapshot.k8s;
-  const present = new Set<string>();
-  const key = (kind: string, namespace: string | undefined, name: string | undefined) =>
-    `${kind}/${namespace ?? ''}/${name ?? ''}`;
-  const lists = [
-    ['Deployment', k8s.deployments],
-    ['StatefulSet', k8s.statefulsets],
-    ['DaemonSet', k8s.daemonsets],
-    ['ReplicaSet', k8s.replicasets],
-    ['Job', k8s.jobs],
-    ['ReplicationController', k8s.replicationcontrollers],
-    ['CronJob', k8s.cronjobs],
-  ] as const;
-  for (const [kind, list] of lists) {
-    for (const object of list) present.add(key(kind, object.metadata.namespace, object.metadata.name));
-  }
-  const ownedByPresent = (metadata: DeepReadonly<ObjectMeta>) => {
-    const owner = controllerOf(metadata);
-    return owner?.kind !== undefined && present.has(key(owner.kind, metadata.namespace, owner.name));
-  };
+/** A controller in the snapshot, with where its pod template lives. */
+interface Controller {
+  resource: ResourceRef;
+  metadata: Meta;
+  template: Template | undefined;
+  specPath: string;
+}
 
-  const result: Workload[] = [];
-  const controllers = [
+const key = (kind: string | undefined, namespace: string | undefined, name: string | undefined) =>
+  `${kind ?? ''}\u0000${namespace ?? ''}\u0000${name ?? ''}`;
+
+/**
+ * Every controller of the snapshot indexed once by uid and by kind/namespace/name, so owner
+ * references resolve in constant time.
+ */
+function indexControllers(snapshot: Snapshot) {
+  const k8s = snapshot.k8s;
+  const controllers: Controller[] = [];
+  const lists = [
     ['apps/v1', 'Deployment', k8s.deployments],
     ['apps/v1', 'StatefulSet', k8s.statefulsets],
     ['apps/v1', 'DaemonSet', k8s.daemonsets],
@@ -74,40 +96,348 @@ export function workloads(snapshot: Snapshot): Workload[] {
     ['batch/v1', 'Job', k8s.jobs],
     ['v1', 'ReplicationController', k8s.replicationcontrollers],
   ] as const;
-  for (const [apiVersion, kind, list] of controllers) {
+  for (const [apiVersion, kind, list] of lists) {
     for (const object of list) {
-      if (ownedByPresent(object.metadata)) continue;
-      const template = object.spec?.template;
-      if (!template?.spec) continue;
-      result.push({
+      controllers.push({
         resource: ref(apiVersion, kind, object.metadata),
         metadata: object.metadata,
-        podLabels: template.metadata?.labels ?? {},
-        spec: template.spec,
+        template: object.spec?.template,
         specPath: 'spec.template.spec',
       });
     }
   }
   for (const cronJob of k8s.cronjobs) {
-    const template = cronJob.spec?.jobTemplate?.spec?.template;
-    if (!template?.spec) continue;
-    result.push({
+    controllers.push({
       resource: ref('batch/v1', 'CronJob', cronJob.metadata),
       metadata: cronJob.metadata,
-      podLabels: template.metadata?.labels ?? {},
-      spec: template.spec,
+      template: cronJob.spec?.jobTemplate?.spec?.template,
       specPath: 'spec.jobTemplate.spec.template.spec',
     });
   }
-  for (const pod of k8s.pods) {
-    if (ownedByPresent(pod.metadata) || !pod.spec) continue;
+  const byUid = new Map<string, Controller>();
+  const byKey = new Map<string, Controller>();
+  for (const controller of controllers) {
+    const { metadata, resource } = controller;
+    if (metadata.uid) byUid.set(metadata.uid, controller);
+    byKey.set(key(resource.kind, metadata.namespace, metadata.name), controller);
+  }
+
+  /**
+   * The controller an owner reference names, if it is in the snapshot. Owner references are
+   * namespace-local. A controller deleted and recreated under the same name has a new uid and
+   * does not own the old one's pods.
+   */
+  function lookup(
+    owner: DeepReadonly<OwnerReference>,
+    namespace: string | undefined,
+  ): Controller | undefined {
+    if (owner.uid) {
+      const hit = byUid.get(owner.uid);
+      if (hit && hit.resource.kind === owner.kind && hit.metadata.namespace === namespace) return hit;
+    }
+    const hit = byKey.get(key(owner.kind, namespace, owner.name));
+    if (hit && owner.uid && hit.metadata.uid && hit.metadata.uid !== owner.uid) return undefined;
+    return hit;
+  }
+
+  const tops = new Map<Controller, Controller>();
+  /** The controller at the top of the chain (ReplicaSet → Deployment, Job → CronJob). */
+  function topOf(controller: Controller): Controller {
+    const known = tops.get(controller);
+    if (known) return known;
+    let current = controller;
+    const seen = new Set<Controller>([current]);
+    for (;;) {
+      const owner = controllerOf(current.metadata);
+      const next = owner ? lookup(owner, current.metadata.namespace) : undefined;
+      if (!next || seen.has(next)) break;
+      seen.add(next);
+      current = next;
+    }
+    tops.set(controller, current);
+    return current;
+  }
+
+  const ownerOf = (metadata: Meta) => {
+    const owner = controllerOf(metadata);
+    return owner ? lookup(owner, metadata.namespace) : undefined;
+  };
+
+  return { controllers, ownerOf, topOf };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security projection: the part of a pod spec that a controlled Pod is compared on.
+
+/**
+ * Volumes the API server's admission chain adds to every Pod and never to a template: the
+ * service account token (`kube-api-access-xxxxx`), the IRSA web identity token
+ * (`aws-iam-token`) and the EKS Pod Identity token (`eks-pod-identity-token`). All are
+ * projected volumes; they say nothing about what the workload's owner chose.
+ */
+function isInjectedTokenVolume(volume: DeepReadonly<{ name: string; projected?: unknown }>): boolean {
+  return (
+    volume.projected !== undefined &&
+    (/^kube-api-access-[a-z0-9]{5}$/.test(volume.name) ||
+      volume.name === 'aws-iam-token' ||
+      volume.name === 'eks-pod-identity-token')
+  );
+}
+
+/**
+ * A canonical text of plain JSON: object keys sorted, and undefined values, empty objects and
+ * empty arrays left out, so `securityContext: {}` and no securityContext read the same. Written
+ * out directly rather than through an intermediate object: it runs for every Pod.
+ */
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) {
+    let out = '';
+    for (const item of value) {
+      const inner = text(item);
+      if (inner !== '') out += out === '' ? inner : `,${inner}`;
+    }
+    return out === '' ? '' : `[${out}]`;
+  }
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    let out = '';
+    for (const name of Object.keys(record).sort()) {
+      const inner = text(record[name]);
+      if (inner !== '') out += `${out === '' ? '' : ','}${JSON.stringify(name)}:${inner}`;
+    }
+    return out === '' ? '' : `{${out}}`;
+  }
+  return JSON.stringify(value) ?? '';
+}
+
+function handlerHosts(handler: unknown): unknown {
+  if (typeof handler !== 'object' || handler === null) return undefined;
+  const record = handler as Record<string, unknown>;
+  const host = (action: unknown) =>
+    typeof action === 'object' && action !== null ? (action as Record<string, unknown>).host : undefined;
+  return { httpGet: host(record.httpGet), tcpSocket: host(record.tcpSocket) };
+}
+
+function containerProjection(container: DeepReadonly<Container>, hostNetwork: boolean): string {
+  const lifecycle =
+    typeof container.lifecycle === 'object' && container.lifecycle !== null
+      ? (container.lifecycle as Record<string, unknown>)
+      : {};
+  return text({
+    securityContext: container.securityContext,
+    // The API server fills hostPort in from containerPort for hostNetwork Pods, but (since
+    // 1.28) no longer in templates: that difference is not a divergence.
+    hostPorts: (container.ports ?? [])
+      .filter(
+        (port) =>
+          port.hostPort !== undefined &&
+          port.hostPort !== 0 &&
+          !(hostNetwork && port.hostPort === port.containerPort),
+      )
+      .map((port) => port.hostPort),
+    probeHosts: [
+      handlerHosts(container.livenessProbe),
+      handlerHosts(container.readinessProbe),
+      handlerHosts(container.startupProbe),
+      handlerHosts(lifecycle.postStart),
+      handlerHosts(lifecycle.preStop),
+    ],
+  });
+}
+
+interface Projection {
+  pod: string;
+  volumes: Map<string, string>;
+  containers: Map<string, string>;
+  /** Everything, for grouping Pods that differ in the same way. */
+  whole: string;
+}
+
+const LIST_LABEL: Record<ContainerList, string> = {
+  containers: 'container',
+  initContainers: 'init container',
+  ephemeralContainers: 'ephemeral container',
+};
+
+function project(spec: Spec): Projection {
+  const hostNetwork = spec.hostNetwork === true;
+  const pod = text({
+    hostNetwork: spec.hostNetwork === true,
+    hostPID: spec.hostPID === true,
+    hostIPC: spec.hostIPC === true,
+    hostUsers: spec.hostUsers,
+    securityContext: spec.securityContext,
+    os: spec.os,
+    // The ServiceAccount admission plugin names `default` in Pods that name none.
+    serviceAccountName: spec.serviceAccountName || spec.serviceAccount || 'default',
+    automountServiceAccountToken: spec.automountServiceAccountToken,
+  });
+  const volumes = new Map<string, string>();
+  for (const volume of spec.volumes ?? []) {
+    if (isInjectedTokenVolume(volume)) continue;
+    volumes.set(volume.name, text({ ...volume, name: undefined }));
+  }
+  const containers = new Map<string, string>();
+  for (const list of CONTAINER_LISTS) {
+    for (const container of spec[list] ?? []) {
+      containers.set(`${LIST_LABEL[list]} "${container.name}"`, containerProjection(container, hostNetwork));
+    }
+  }
+  const entries = (map: Map<string, string>) =>
+    [...map]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, value]) => `${name}=${value}`)
+      .join('\u0001');
+  const whole = `${pod}\u0002${entries(volumes)}\u0002${entries(containers)}`;
+  return { pod, volumes, containers, whole };
+}
+
+/** What differs between a Pod and its template, in short phrases; empty when nothing does. */
+function differences(pod: Projection, template: Projection): string[] {
+  if (pod.whole === template.whole) return [];
+  const found: string[] = [];
+  if (pod.pod !== template.pod) found.push('pod-level security settings (host namespaces, securityContext)');
+  for (const [name, projection] of pod.containers) {
+    const expected = template.containers.get(name);
+    if (expected === undefined) found.push(`adds ${name}`);
+    else if (expected !== projection)
+      found.push(`${name} has a different securityContext, host port or probe host`);
+  }
+  for (const name of template.containers.keys()) {
+    if (!pod.containers.has(name)) found.push(`lacks ${name}`);
+  }
+  for (const [name, projection] of pod.volumes) {
+    const expected = template.volumes.get(name);
+    if (expected === undefined) found.push(`adds volume "${name}"`);
+    else if (expected !== projection) found.push(`volume "${name}" has a different source`);
+  }
+  for (const name of template.volumes.keys()) {
+    if (!pod.volumes.has(name)) found.push(`lacks volume "${name}"`);
+  }
+  return found;
+}
+
+/**
+ * Every pod spec in the snapshot. Controllers are reported once, by their template, at the
+ * top of their chain (a ReplicaSet through its Deployment, a Job through its CronJob); bare
+ * Pods by themselves. A Pod whose controller is in the snapshot is covered by that
+ * controller's template, unless it differs from it in a security-relevant way (containers
+ * added or removed, another securityContext, host namespace, host port, probe host, volume
+ * or service account): admission webhooks inject sidecars and `kubectl debug` adds
+ * ephemeral containers, so such a Pod is reported too, as the Pod, with `divergence` naming
+ * the controller and what differs. Pods of one controller that differ in exactly the same way
+ * (a DaemonSet's pods with the same injected sidecar) are reported once, by the first name.
+ *
+ * Linear in the size of the snapshot: controllers are indexed once, each template is
+ * projected once, each Pod once.
+ */
+export function workloads(snapshot: Snapshot): Workload[] {
+  const lists = sourceLists(snapshot);
+  const cached = computedWorkloads.get(snapshot);
+  if (cached !== undefined && isFresh(cached, lists)) {
+    return [...cached.workloads];
+  }
+  const computed = computeWorkloads(snapshot);
+  computedWorkloads.set(snapshot, { lists, lengths: lists.map((list) => list.length), workloads: computed });
+  return [...computed];
+}
+
+/**
+ * Every check that reads pod specs asks for the same list; a snapshot is immutable, so it is
+ * worked out once per snapshot object (and again if a list was replaced or grew, which only a
+ * test building a snapshot step by step does). Keyed weakly by that object: nothing outlives
+ * the snapshot, and no two clusters' snapshots share an entry.
+ */
+const computedWorkloads = new WeakMap<Snapshot, Cached>();
+
+type Cached = {
+  lists: ReadonlyArray<ReadonlyArray<unknown>>;
+  lengths: number[];
+  workloads: readonly Workload[];
+};
+
+function isFresh(cached: Cached, lists: ReadonlyArray<ReadonlyArray<unknown>>): boolean {
+  return cached.lists.every((list, i) => list === lists[i] && cached.lengths[i] === list.length);
+}
+
+function sourceLists(snapshot: Snapshot): ReadonlyArray<ReadonlyArray<unknown>> {
+  const k8s = snapshot.k8s;
+  return [
+    k8s.pods,
+    k8s.deployments,
+    k8s.statefulsets,
+    k8s.daemonsets,
+    k8s.replicasets,
+    k8s.jobs,
+    k8s.cronjobs,
+    k8s.replicationcontrollers,
+  ];
+}
+
+function computeWorkloads(snapshot: Snapshot): Workload[] {
+  const { controllers, ownerOf, topOf } = indexControllers(snapshot);
+  const result: Workload[] = [];
+  for (const controller of controllers) {
+    if (ownerOf(controller.metadata)) continue;
+    const template = controller.template;
+    if (!template?.spec) continue;
     result.push({
+      resource: controller.resource,
+      metadata: controller.metadata,
+      podLabels: template.metadata?.labels ?? {},
+      podAnnotations: template.metadata?.annotations ?? {},
+      spec: template.spec,
+      specPath: controller.specPath,
+    });
+  }
+
+  const templates = new Map<Controller, Projection>();
+  const groups = new Map<string, { index: number; pods: number }>();
+  for (const pod of snapshot.k8s.pods) {
+    if (!pod.spec) continue;
+    const workload: Workload = {
       resource: ref('v1', 'Pod', pod.metadata),
       metadata: pod.metadata,
       podLabels: pod.metadata.labels ?? {},
+      podAnnotations: pod.metadata.annotations ?? {},
       spec: pod.spec,
       specPath: 'spec',
-    });
+    };
+    const owner = ownerOf(pod.metadata);
+    const top = owner ? topOf(owner) : undefined;
+    const templateSpec = top?.template?.spec;
+    if (!top || !templateSpec) {
+      result.push(workload);
+      continue;
+    }
+    let template = templates.get(top);
+    if (!template) {
+      template = project(templateSpec);
+      templates.set(top, template);
+    }
+    const projection = project(pod.spec);
+    const found = differences(projection, template);
+    if (found.length === 0) continue;
+    const group = `${key(top.resource.kind, top.metadata.namespace, top.metadata.name)}\u0000${projection.whole}`;
+    const seen = groups.get(group);
+    if (seen) {
+      seen.pods += 1;
+      const current = result[seen.index];
+      if (current && workload.resource.name < current.resource.name) {
+        result[seen.index] = {
+          ...workload,
+          ...(current.divergence ? { divergence: current.divergence } : {}),
+        };
+      }
+      continue;
+    }
+    groups.set(group, { index: result.length, pods: 1 });
+    result.push({ ...workload, divergence: { owner: top.resource, differences: found, pods: 1 } });
+  }
+  for (const { index, pods } of groups.values()) {
+    const entry = result[index];
+    if (entry?.divergence) result[index] = { ...entry, divergence: { ...entry.divergence, pods } };
   }
   return result;
 }
@@ -128,6 +458,29 @@ export function describe(resource: ResourceRef): string {
   return resource.namespace
     ? `${resource.kind} ${resource.namespace}/${resource.name}`
     : `${resource.kind} ${resource.name}`;
+}
+
+/**
+ * A workload for messages: `Deployment payments/api`, or for a Pod that differs from its
+ * controller's template `Pod payments/api-7d9-x2 (of Deployment payments/api, differs from its
+ * template)`.
+ */
+export function describeWorkload(workload: Pick<Workload, 'resource' | 'divergence'>): string {
+  const { resource, divergence } = workload;
+  if (!divergence) return describe(resource);
+  const others = divergence.pods > 1 ? `; ${divergence.pods - 1} more pod(s) differ the same way` : '';
+  return `${describe(resource)} (of ${describe(divergence.owner)}, differs from its template${others})`;
+}
+
+/** Evidence naming the controller of a Pod that differs from its template; empty otherwise. */
+export function divergenceEvidence(workload: Pick<Workload, 'divergence'>): Record<string, string | number> {
+  const { divergence } = workload;
+  if (!divergence) return {};
+  return {
+    owner: describe(divergence.owner),
+    differsFromTemplate: divergence.differences.join('; '),
+    podsDifferingAlike: divergence.pods,
+  };
 }
 
 /** The kinds `workloads()` reads: checks that evaluate pod specs declare these in `reads`. */

@@ -1,6 +1,7 @@
 import type { Check, Outcome } from '../../core/model.ts';
+import { namespaceOf } from '../lib/network.ts';
 import { fail, pass } from '../lib/outcomes.ts';
-import { describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { describe, WORKLOAD_KINDS, type Workload, workloads } from '../lib/workloads.ts';
 
 const LISTED = 3;
 
@@ -46,15 +47,28 @@ export const networkNamespacesHaveNetworkPolicy: Check = {
     const system = new Set(params.systemNamespaces);
     const all = workloads(snapshot);
     const namespaces = new Set<string>(snapshot.k8s.namespaces.map((ns) => ns.metadata.name));
-    for (const workload of all) namespaces.add(workload.resource.namespace ?? 'default');
+    // Grouped once by namespace, so large clusters are not scanned once per namespace.
+    const policiesIn = new Map<string, string[]>();
+    for (const policy of snapshot.k8s.networkpolicies) {
+      const namespace = namespaceOf(policy.metadata);
+      const names = policiesIn.get(namespace);
+      if (names) names.push(policy.metadata.name);
+      else policiesIn.set(namespace, [policy.metadata.name]);
+    }
+    const workloadsIn = new Map<string, Workload[]>();
+    for (const workload of all) {
+      const namespace = workload.resource.namespace ?? 'default';
+      namespaces.add(namespace);
+      const list = workloadsIn.get(namespace);
+      if (list) list.push(workload);
+      else workloadsIn.set(namespace, [workload]);
+    }
     const outcomes: Outcome[] = [];
     for (const namespace of [...namespaces].sort()) {
       if (system.has(namespace)) continue;
       const resource = { apiVersion: 'v1', kind: 'Namespace', name: namespace };
-      const policies = snapshot.k8s.networkpolicies
-        .filter((policy) => (policy.metadata.namespace ?? 'default') === namespace)
-        .map((policy) => policy.metadata.name);
-      const running = all.filter((workload) => (workload.resource.namespace ?? 'default') === namespace);
+      const policies = policiesIn.get(namespace) ?? [];
+      const running = workloadsIn.get(namespace) ?? [];
       if (policies.length > 0) {
         outcomes.push(
           pass(resource, `Namespace ${namespace} has NetworkPolicies: ${policies.join(', ')}.`, {

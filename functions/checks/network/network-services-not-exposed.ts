@@ -1,49 +1,10 @@
 import type { Service } from '../../core/k8s-types.ts';
 import type { Check, DeepReadonly, Outcome } from '../../core/model.ts';
+import { loadBalancerScheme } from '../lib/network.ts';
 import { fail, pass } from '../lib/outcomes.ts';
 import { describe } from '../lib/workloads.ts';
 
-const SCHEME = 'service.beta.kubernetes.io/aws-load-balancer-scheme';
-const INTERNAL = 'service.beta.kubernetes.io/aws-load-balancer-internal';
-const LB_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-type';
 const SOURCE_RANGES = 'service.beta.kubernetes.io/load-balancer-source-ranges';
-
-interface Scheme {
-  internal: boolean;
-  because: string;
-}
-
-/**
- * Which kind of AWS load balancer a Service gets. The scheme annotation wins; the legacy
- * `-internal` annotation means internal for any value but "false" (in-tree provider). With
- * neither, the AWS Load Balancer Controller (type `external` / `nlb-ip`) creates an internal
- * NLB, while the in-tree provider creates an internet-facing one.
- * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/nlb/
- */
-function schemeOf(annotations: Readonly<Record<string, string>>): Scheme {
-  const scheme = annotations[SCHEME]?.trim().toLowerCase();
-  if (scheme === 'internal') return { internal: true, because: `${SCHEME}: internal` };
-  if (scheme === 'internet-facing') return { internal: false, because: `${SCHEME}: internet-facing` };
-  if (scheme) return { internal: false, because: `${SCHEME} has the unknown value "${annotations[SCHEME]}"` };
-  const internal = annotations[INTERNAL]?.trim();
-  if (internal !== undefined && internal !== '') {
-    return internal.toLowerCase() === 'false'
-      ? { internal: false, because: `${INTERNAL}: "false"` }
-      : { internal: true, because: `${INTERNAL}: "${internal}"` };
-  }
-  const type = annotations[LB_TYPE]?.trim().toLowerCase();
-  if (type === 'external' || type === 'nlb-ip') {
-    return {
-      internal: true,
-      because: `${LB_TYPE}: ${type} (the AWS Load Balancer Controller creates internal NLBs unless told otherwise)`,
-    };
-  }
-  return {
-    internal: false,
-    because:
-      'no scheme annotation (the in-tree AWS provider creates internet-facing load balancers by default)',
-  };
-}
 
 function sourceRanges(service: DeepReadonly<Service>): string[] {
   const fromSpec = service.spec?.loadBalancerSourceRanges ?? [];
@@ -129,7 +90,7 @@ export const networkServicesNotExposed: Check = {
         outcomes.push(pass(resource, `${name} is of type ${type} and is not exposed outside the cluster.`));
         continue;
       }
-      const scheme = schemeOf(service.metadata.annotations ?? {});
+      const scheme = loadBalancerScheme(service.metadata.annotations ?? {});
       const ranges = sourceRanges(service);
       const evidence = {
         type,

@@ -1,17 +1,30 @@
 import type { Check, FrameworkRef, Outcome } from '../../core/model.ts';
-import { fail } from '../lib/outcomes.ts';
 import {
   capabilityFindings,
   containerLabel,
+  failure,
   isEscapeCapability,
   isWindowsPod,
   outcomesOf,
+  POD_SECURITY_KINDS,
+  policyVersions,
   requirementEvidence,
+  restrictedCapabilitiesApply,
 } from '../lib/pod-security.ts';
-import { containersOf, describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { containersOf, workloads } from '../lib/workloads.ts';
 
 const BASELINE: FrameworkRef = { framework: 'pss-baseline', requirement: 'capabilities_baseline' };
 const RESTRICTED: FrameworkRef = { framework: 'pss-restricted', requirement: 'capabilities_restricted' };
+const FRAMEWORKS: readonly FrameworkRef[] = [
+  BASELINE,
+  RESTRICTED,
+  { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
+  { framework: 'eks-best-practices', requirement: 'pod-security' },
+];
+/** A restricted-only failure must not count against the baseline. */
+const RESTRICTED_ONLY = FRAMEWORKS.filter((ref) => ref !== BASELINE);
+/** Where the restricted rule does not apply (Windows pods, old policy versions), nor does it fail. */
+const BASELINE_ONLY = FRAMEWORKS.filter((ref) => ref !== RESTRICTED);
 
 const list = (names: readonly string[]) => names.join(', ');
 
@@ -27,13 +40,8 @@ export const podCapabilitiesRestricted: Check = {
   title: 'Containers drop ALL capabilities and add back only NET_BIND_SERVICE',
   severity: 'high',
   responsibility: 'customer',
-  frameworks: [
-    BASELINE,
-    RESTRICTED,
-    { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
-    { framework: 'eks-best-practices', requirement: 'pod-security' },
-  ],
-  reads: WORKLOAD_KINDS,
+  frameworks: FRAMEWORKS,
+  reads: POD_SECURITY_KINDS,
   rationale:
     'Linux capabilities split root into pieces. Containers get a default set (including NET_RAW, which ' +
     'allows spoofed packets) and a pod spec can add more: SYS_ADMIN, SYS_MODULE, SYS_PTRACE or ' +
@@ -56,22 +64,24 @@ export const podCapabilitiesRestricted: Check = {
   ],
   evaluate(snapshot) {
     const outcomes: Outcome[] = [];
+    const versionOf = policyVersions(snapshot);
     for (const workload of workloads(snapshot)) {
-      const restricted = !isWindowsPod(workload.spec);
+      const version = versionOf(workload.resource.namespace);
+      const restricted = restrictedCapabilitiesApply(workload.spec, version);
       const failures: Outcome[] = [];
       for (const ref of containersOf(workload)) {
         const found = capabilityFindings(ref.container);
-        const subject = `${describe(workload.resource)}: ${containerLabel(ref)}`;
+        const subject = containerLabel(ref);
         const addPath = `${ref.path}.securityContext.capabilities.add`;
         if (found.baselineForbidden.length > 0) {
           const breakout = found.baselineForbidden.filter(isEscapeCapability);
           const warning =
-            breakout.length > 0 ? ` ${list(breakout)} can be enough to break out to the node.` : '';
+            breakout.length > 0 ? `; ${list(breakout)} can be enough to break out to the node` : '';
           failures.push(
-            fail(
-              workload.resource,
+            failure(
+              workload,
               `${subject} adds ${list(found.baselineForbidden)}, outside the capabilities the baseline ` +
-                `Pod Security Standard allows.${warning}`,
+                `Pod Security Standard allows${warning}`,
               {
                 path: addPath,
                 evidence: {
@@ -79,15 +89,16 @@ export const podCapabilitiesRestricted: Check = {
                   capabilities: list(found.baselineForbidden),
                   ...requirementEvidence(BASELINE),
                 },
+                requirements: restricted ? FRAMEWORKS : BASELINE_ONLY,
               },
             ),
           );
         } else if (restricted && found.restrictedForbidden.length > 0) {
           failures.push(
-            fail(
-              workload.resource,
+            failure(
+              workload,
               `${subject} adds ${list(found.restrictedForbidden)}; the restricted Pod Security Standard ` +
-                'allows adding back only NET_BIND_SERVICE.',
+                'allows adding back only NET_BIND_SERVICE',
               {
                 path: addPath,
                 evidence: {
@@ -95,19 +106,21 @@ export const podCapabilitiesRestricted: Check = {
                   capabilities: list(found.restrictedForbidden),
                   ...requirementEvidence(RESTRICTED),
                 },
+                requirements: RESTRICTED_ONLY,
               },
             ),
           );
         }
         if (restricted && found.missingDropAll) {
           failures.push(
-            fail(
-              workload.resource,
+            failure(
+              workload,
               `${subject} does not drop ALL capabilities, so it keeps the runtime's default set ` +
-                '(including NET_RAW); the restricted Pod Security Standard requires drop: ["ALL"].',
+                '(including NET_RAW); the restricted Pod Security Standard requires drop: ["ALL"]',
               {
                 path: `${ref.path}.securityContext.capabilities.drop`,
                 evidence: { container: ref.container.name, ...requirementEvidence(RESTRICTED) },
+                requirements: RESTRICTED_ONLY,
               },
             ),
           );
@@ -115,7 +128,9 @@ export const podCapabilitiesRestricted: Check = {
       }
       const passMessage = restricted
         ? 'drops ALL capabilities in every container and adds back none beyond NET_BIND_SERVICE.'
-        : 'adds no capability beyond the baseline set (a Windows pod: the restricted rule does not apply).';
+        : isWindowsPod(workload.spec)
+          ? 'adds no capability beyond the baseline set (a Windows pod: the restricted rule does not apply).'
+          : `adds no capability beyond the baseline set (policy ${version.text} predates the restricted rule).`;
       outcomes.push(...outcomesOf(workload, failures, passMessage));
     }
     return outcomes;

@@ -1,10 +1,12 @@
 import type { Check, Outcome } from '../../core/model.ts';
-import { fail, pass } from '../lib/outcomes.ts';
-import { containersOf, describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { containerLabel, failure, outcomesOf } from '../lib/pod-security.ts';
+import { containersOf, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 /**
  * A privileged container runs with every capability and full access to the host's devices:
- * it is root on the node. https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ * it is root on the node. PSS baseline `privileged`, all three container lists; a Pod whose
+ * injected sidecar or debug container is privileged is reported even when its controller's
+ * template is clean. https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
 export const podContainersNotPrivileged: Check = {
   id: 'pod-containers-not-privileged',
@@ -15,6 +17,7 @@ export const podContainersNotPrivileged: Check = {
     { framework: 'cis-eks-1.8.0', requirement: '4.2.1' },
     { framework: 'pss-baseline', requirement: 'privileged' },
     { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
+    { framework: 'eks-best-practices', requirement: 'pod-security' },
   ],
   reads: WORKLOAD_KINDS,
   rationale:
@@ -34,24 +37,15 @@ export const podContainersNotPrivileged: Check = {
   evaluate(snapshot) {
     const outcomes: Outcome[] = [];
     for (const workload of workloads(snapshot)) {
-      const privileged = containersOf(workload).filter(
-        (ref) => ref.container.securityContext?.privileged === true,
-      );
-      if (privileged.length === 0) {
-        outcomes.push(
-          pass(workload.resource, `${describe(workload.resource)} runs no privileged container.`),
+      const failures = containersOf(workload)
+        .filter((ref) => ref.container.securityContext?.privileged === true)
+        .map((ref) =>
+          failure(workload, `${containerLabel(ref)} runs privileged`, {
+            path: `${ref.path}.securityContext.privileged`,
+            evidence: { container: ref.container.name },
+          }),
         );
-        continue;
-      }
-      for (const ref of privileged) {
-        outcomes.push(
-          fail(
-            workload.resource,
-            `${describe(workload.resource)}: container "${ref.container.name}" runs privileged.`,
-            { path: `${ref.path}.securityContext.privileged`, evidence: { container: ref.container.name } },
-          ),
-        );
-      }
+      outcomes.push(...outcomesOf(workload, failures, 'runs no privileged container.'));
     }
     return outcomes;
   },

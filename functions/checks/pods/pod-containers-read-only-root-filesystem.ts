@@ -1,7 +1,7 @@
 import type { Check, Outcome } from '../../core/model.ts';
 import { fail } from '../lib/outcomes.ts';
 import { containerLabel, isWindowsPod, notApplicable, outcomesOf } from '../lib/pod-security.ts';
-import { containersOf, describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { containersOf, describeWorkload, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 /**
  * An immutable root filesystem keeps an intruder from changing the container's binaries.
@@ -61,7 +61,7 @@ export const podContainersReadOnlyRootFilesystem: Check = {
         failures.push(
           fail(
             workload.resource,
-            `${describe(workload.resource)}: ${containerLabel(ref)} ${why}, so its root filesystem is writable.`,
+            `${describeWorkload(workload)}: ${containerLabel(ref)} ${why}, so its root filesystem is writable.`,
             {
               path: `${ref.path}.securityContext.readOnlyRootFilesystem`,
               evidence: { container: ref.container.name, readOnlyRootFilesystem: value ?? null },

@@ -1,14 +1,30 @@
-import type { Check, Outcome } from '../../core/model.ts';
-import { fail } from '../lib/outcomes.ts';
+import type { Check, FrameworkRef, Outcome } from '../../core/model.ts';
 import {
+  atLeast,
   containerLabel,
+  failure,
   outcomesOf,
+  POD_SECURITY_KINDS,
+  PSA_SINCE,
+  policyVersions,
   type RunAsRootViolation,
   requirementEvidence,
   runAsRootViolations,
+  undetermined,
   usesUserNamespace,
 } from '../lib/pod-security.ts';
-import { describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { workloads } from '../lib/workloads.ts';
+
+const FRAMEWORKS: readonly FrameworkRef[] = [
+  { framework: 'pss-restricted', requirement: 'runAsNonRoot' },
+  { framework: 'pss-restricted', requirement: 'runAsUser' },
+  { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
+  { framework: 'eks-best-practices', requirement: 'pod-security' },
+];
+
+/** A runAsNonRoot violation does not break runAsUser and vice versa. */
+const requirementsOf = (violation: RunAsRootViolation) =>
+  FRAMEWORKS.filter((ref) => ref.framework !== 'pss-restricted' || ref.requirement === violation.requirement);
 
 function message(violation: RunAsRootViolation): string {
   const who = violation.container ? containerLabel(violation.container) : 'the pod';
@@ -28,7 +44,8 @@ function message(violation: RunAsRootViolation): string {
 
 /**
  * Containers must be kept from running as UID 0, exactly as PSA's restricted `runAsNonRoot`
- * and `runAsUser` checks decide it (see runAsRootViolations).
+ * and `runAsUser` checks decide it at the namespace's policy version (see
+ * runAsRootViolations): `runAsUser` from v1.23, pods in a user namespace exempt from v1.35.
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
 export const podContainersRunAsNonRoot: Check = {
@@ -36,13 +53,8 @@ export const podContainersRunAsNonRoot: Check = {
   title: 'Containers run as a non-root user',
   severity: 'medium',
   responsibility: 'customer',
-  frameworks: [
-    { framework: 'pss-restricted', requirement: 'runAsNonRoot' },
-    { framework: 'pss-restricted', requirement: 'runAsUser' },
-    { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
-    { framework: 'eks-best-practices', requirement: 'pod-security' },
-  ],
-  reads: WORKLOAD_KINDS,
+  frameworks: FRAMEWORKS,
+  reads: POD_SECURITY_KINDS,
   rationale:
     'Most images run as root unless told otherwise. Root in a container is the same UID 0 as root on the ' +
     'node, held back only by capabilities, seccomp and the runtime: one kernel or runtime flaw, a writable ' +
@@ -63,20 +75,33 @@ export const podContainersRunAsNonRoot: Check = {
   ],
   evaluate(snapshot) {
     const outcomes: Outcome[] = [];
+    const versionOf = policyVersions(snapshot);
     for (const workload of workloads(snapshot)) {
-      const failures = runAsRootViolations(workload).map((violation) =>
-        fail(workload.resource, `${describe(workload.resource)}: ${message(violation)}.`, {
+      const version = versionOf(workload.resource.namespace);
+      const findings = runAsRootViolations(workload, version).map((violation) => {
+        const options = {
           path: violation.path,
           evidence: {
             ...(violation.container ? { container: violation.container.container.name } : {}),
             ...requirementEvidence({ framework: 'pss-restricted', requirement: violation.requirement }),
           },
-        }),
-      );
-      const passMessage = usesUserNamespace(workload.spec)
+          requirements: requirementsOf(violation),
+        };
+        return violation.undetermined
+          ? undetermined(
+              workload,
+              `${message(violation)}, in a pod with its own user namespace (hostUsers: false), which PSA ` +
+                `exempts from policy v1.${PSA_SINCE.userNamespaces}`,
+              version,
+              options,
+            )
+          : failure(workload, message(violation), options);
+      });
+      const relaxed = usesUserNamespace(workload.spec) && atLeast(version, PSA_SINCE.userNamespaces) === true;
+      const passMessage = relaxed
         ? 'runs in its own user namespace (hostUsers: false), so UID 0 in the pod is not root on the node.'
         : 'runs every container as a non-root user.';
-      outcomes.push(...outcomesOf(workload, failures, passMessage));
+      outcomes.push(...outcomesOf(workload, findings, passMessage));
     }
     return outcomes;
   },

@@ -1,7 +1,6 @@
 import type { Check, FrameworkRef, Outcome } from '../../core/model.ts';
-import { fail } from '../lib/outcomes.ts';
-import { outcomesOf, requirementEvidence } from '../lib/pod-security.ts';
-import { describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { failure, outcomesOf, requirementEvidence } from '../lib/pod-security.ts';
+import { WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 /** Each host namespace, the CIS recommendation about it and what sharing it gives away. */
 const HOST_NAMESPACES = [
@@ -26,6 +25,15 @@ const HOST_NAMESPACES = [
   },
 ] as const;
 
+const FRAMEWORKS: readonly FrameworkRef[] = [
+  { framework: 'cis-eks-1.8.0', requirement: '4.2.2' },
+  { framework: 'cis-eks-1.8.0', requirement: '4.2.3' },
+  { framework: 'cis-eks-1.8.0', requirement: '4.2.4' },
+  { framework: 'pss-baseline', requirement: 'hostNamespaces' },
+  { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
+  { framework: 'eks-best-practices', requirement: 'pod-security' },
+];
+
 /**
  * Host namespaces remove the isolation between a pod and its node. CIS EKS 4.2.2–4.2.4,
  * PSS baseline `hostNamespaces`: https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
@@ -35,14 +43,7 @@ export const podHostNamespacesNotShared: Check = {
   title: "Pods do not share the node's PID, IPC or network namespace",
   severity: 'high',
   responsibility: 'customer',
-  frameworks: [
-    { framework: 'cis-eks-1.8.0', requirement: '4.2.2' },
-    { framework: 'cis-eks-1.8.0', requirement: '4.2.3' },
-    { framework: 'cis-eks-1.8.0', requirement: '4.2.4' },
-    { framework: 'pss-baseline', requirement: 'hostNamespaces' },
-    { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
-    { framework: 'eks-best-practices', requirement: 'pod-security' },
-  ],
+  frameworks: FRAMEWORKS,
   reads: WORKLOAD_KINDS,
   rationale:
     'A pod that joins the host PID, IPC or network namespace is no longer isolated from its node: it can ' +
@@ -68,10 +69,15 @@ export const podHostNamespacesNotShared: Check = {
       for (const { field, cis, risk } of HOST_NAMESPACES) {
         if (workload.spec[field] !== true) continue;
         const ref: FrameworkRef = { framework: 'cis-eks-1.8.0', requirement: cis };
+        // Each field is its own CIS recommendation; the other two are not broken by it.
+        const requirements = FRAMEWORKS.filter(
+          (r) => r.framework !== 'cis-eks-1.8.0' || r.requirement === cis,
+        );
         failures.push(
-          fail(workload.resource, `${describe(workload.resource)} sets ${field}: true and ${risk}.`, {
+          failure(workload, `sets ${field}: true and ${risk}`, {
             path: `${workload.specPath}.${field}`,
             evidence: { field, ...requirementEvidence(ref) },
+            requirements,
           }),
         );
       }

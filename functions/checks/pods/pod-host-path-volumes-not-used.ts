@@ -1,7 +1,7 @@
 import type { Check, Outcome } from '../../core/model.ts';
 import { fail } from '../lib/outcomes.ts';
 import { dangerousHostPath, outcomesOf } from '../lib/pod-security.ts';
-import { containersOf, describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { containersOf, describeWorkload, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 /**
  * hostPath volumes put the node's filesystem inside the pod. PSS baseline `hostPathVolumes`:
@@ -59,7 +59,7 @@ export const podHostPathVolumesNotUsed: Check = {
         failures.push(
           fail(
             workload.resource,
-            `${describe(workload.resource)}: volume "${volume.name}" exposes the node's path ` +
+            `${describeWorkload(workload)}: volume "${volume.name}" exposes the node's path ` +
               `${hostPath || '(empty)'}, ${how}.${detail}`,
             {
               path: `${workload.specPath}.volumes[${index}].hostPath`,

@@ -1,7 +1,7 @@
 import type { Check, Outcome } from '../../core/model.ts';
 import { fail } from '../lib/outcomes.ts';
 import { containerLabel, outcomesOf } from '../lib/pod-security.ts';
-import { containersOf, describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { containersOf, describeWorkload, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 /**
  * A hostPort publishes a container port on the node's address. PSS baseline `hostPorts`
@@ -43,7 +43,7 @@ export const podHostPortsNotUsed: Check = {
           failures.push(
             fail(
               workload.resource,
-              `${describe(workload.resource)}: ${containerLabel(ref)} binds port ${port.hostPort} on the node.`,
+              `${describeWorkload(workload)}: ${containerLabel(ref)} binds port ${port.hostPort} on the node.`,
               {
                 path: `${ref.path}.ports[${index}].hostPort`,
                 evidence: {

@@ -1,7 +1,7 @@
 import type { Check, Outcome } from '../../core/model.ts';
 import { fail, notEvaluated, pass } from '../lib/outcomes.ts';
 import { containerLabel, imagePinning } from '../lib/pod-security.ts';
-import { containersOf, describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { containersOf, describeWorkload, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 /**
  * An image named without a tag, or by `:latest`, is whatever was pushed last. Catalog
@@ -43,7 +43,7 @@ export const podImagesPinned: Check = {
       let tagOnly = 0;
       for (const ref of containersOf(workload)) {
         const image = ref.container.image ?? '';
-        const subject = `${describe(workload.resource)}: ${containerLabel(ref)}`;
+        const subject = `${describeWorkload(workload)}: ${containerLabel(ref)}`;
         const extras = { path: `${ref.path}.image`, evidence: { container: ref.container.name, image } };
         if (image.trim() === '') {
           problems.push(notEvaluated(workload.resource, `${subject} names no image to evaluate.`, extras));
@@ -74,9 +74,9 @@ export const podImagesPinned: Check = {
       } else {
         const message =
           tagOnly > 0
-            ? `${describe(workload.resource)} pins every image to a specific tag or digest (${tagOnly} by tag ` +
+            ? `${describeWorkload(workload)} pins every image to a specific tag or digest (${tagOnly} by tag ` +
               'only; a digest also protects against a moved tag).'
-            : `${describe(workload.resource)} pins every image to a digest.`;
+            : `${describeWorkload(workload)} pins every image to a digest.`;
         outcomes.push(pass(workload.resource, message));
       }
     }

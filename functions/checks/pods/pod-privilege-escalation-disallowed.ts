@@ -1,12 +1,22 @@
 import type { Check, Outcome } from '../../core/model.ts';
-import { fail } from '../lib/outcomes.ts';
-import { containerLabel, isWindowsPod, notApplicable, outcomesOf } from '../lib/pod-security.ts';
-import { containersOf, describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import {
+  atLeast,
+  containerLabel,
+  failure,
+  notApplicable,
+  outcomesOf,
+  POD_SECURITY_KINDS,
+  PSA_SINCE,
+  policyVersions,
+  windowsExempt,
+} from '../lib/pod-security.ts';
+import { containersOf, workloads } from '../lib/workloads.ts';
 
 /**
  * `allowPrivilegeEscalation` defaults to true, so only an explicit false sets the kernel's
  * no_new_privs flag. CIS EKS 4.2.5, PSS restricted `allowPrivilegeEscalation` (Windows pods
- * exempt from policy v1.25): https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ * exempt from policy v1.25; the check exists from policy v1.8):
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
 export const podPrivilegeEscalationDisallowed: Check = {
   id: 'pod-privilege-escalation-disallowed',
@@ -19,7 +29,7 @@ export const podPrivilegeEscalationDisallowed: Check = {
     { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
     { framework: 'eks-best-practices', requirement: 'pod-security' },
   ],
-  reads: WORKLOAD_KINDS,
+  reads: POD_SECURITY_KINDS,
   rationale:
     'Unless a container sets allowPrivilegeEscalation to false, its processes can gain more privileges ' +
     'than their parent, for example through a set-user-ID binary such as sudo or a file capability. The ' +
@@ -39,8 +49,19 @@ export const podPrivilegeEscalationDisallowed: Check = {
   ],
   evaluate(snapshot) {
     const outcomes: Outcome[] = [];
+    const versionOf = policyVersions(snapshot);
     for (const workload of workloads(snapshot)) {
-      if (isWindowsPod(workload.spec)) {
+      const version = versionOf(workload.resource.namespace);
+      if (atLeast(version, PSA_SINCE.allowPrivilegeEscalation) === false) {
+        outcomes.push(
+          notApplicable(
+            workload,
+            `is in a namespace pinned to policy ${version.text}, before the rule existed.`,
+          ),
+        );
+        continue;
+      }
+      if (windowsExempt(workload.spec, version)) {
         outcomes.push(
           notApplicable(
             workload,
@@ -58,7 +79,7 @@ export const podPrivilegeEscalationDisallowed: Check = {
             ? 'sets allowPrivilegeEscalation: true'
             : 'does not set allowPrivilegeEscalation, which defaults to true';
         failures.push(
-          fail(workload.resource, `${describe(workload.resource)}: ${containerLabel(ref)} ${why}.`, {
+          failure(workload, `${containerLabel(ref)} ${why}`, {
             path: `${ref.path}.securityContext.allowPrivilegeEscalation`,
             evidence: { container: ref.container.name, allowPrivilegeEscalation: value ?? null },
           }),

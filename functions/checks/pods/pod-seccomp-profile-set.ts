@@ -1,17 +1,32 @@
 import type { Check, FrameworkRef, Outcome } from '../../core/model.ts';
-import { fail } from '../lib/outcomes.ts';
 import {
+  atLeast,
   containerLabel,
+  failure,
   isWindowsPod,
   outcomesOf,
+  POD_SECURITY_KINDS,
+  PSA_SINCE,
+  policyVersions,
   requirementEvidence,
   type SeccompViolation,
   seccompViolations,
+  windowsExempt,
 } from '../lib/pod-security.ts';
-import { describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { workloads } from '../lib/workloads.ts';
 
 const BASELINE: FrameworkRef = { framework: 'pss-baseline', requirement: 'seccompProfile_baseline' };
 const RESTRICTED: FrameworkRef = { framework: 'pss-restricted', requirement: 'seccompProfile_restricted' };
+const FRAMEWORKS: readonly FrameworkRef[] = [
+  BASELINE,
+  RESTRICTED,
+  { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
+  { framework: 'eks-best-practices', requirement: 'pod-security' },
+];
+/** A missing profile breaks only the restricted rule: it must not count against the baseline. */
+const RESTRICTED_ONLY = FRAMEWORKS.filter((ref) => ref !== BASELINE);
+/** An Unconfined profile where the restricted rule does not apply (Windows pods, policy before v1.19). */
+const BASELINE_ONLY = FRAMEWORKS.filter((ref) => ref !== RESTRICTED);
 
 const shown = (type: string) => (type === '' ? 'a profile without a type' : `type ${type}`);
 
@@ -29,13 +44,17 @@ function message(violation: SeccompViolation): string {
         `neither ${containerLabel(violation.container)} nor the pod sets a RuntimeDefault or Localhost ` +
         'seccomp profile'
       );
+    case 'annotation-disallowed':
+      return `annotation ${violation.annotation} asks for seccomp profile "${violation.type}", turning off the syscall filter`;
   }
 }
 
 /**
  * Seccomp filters the syscalls a container can make. PSS baseline `seccompProfile_baseline`
  * (no explicit Unconfined) and restricted `seccompProfile_restricted` (RuntimeDefault or
- * Localhost on the pod or every container; Windows pods exempt).
+ * Localhost on the pod or every container), at the namespace's policy version: the alpha
+ * annotations below v1.19, Windows pods exempt from the restricted rule from v1.25. A missing
+ * profile breaks only the restricted requirement; an Unconfined one breaks both.
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 export const podSeccompProfileSet: Check = {
@@ -43,13 +62,8 @@ export const podSeccompProfileSet: Check = {
   title: 'Pods run under the RuntimeDefault or a Localhost seccomp profile',
   severity: 'medium',
   responsibility: 'customer',
-  frameworks: [
-    BASELINE,
-    RESTRICTED,
-    { framework: 'nsa-cisa-1.2', requirement: 'pod-security' },
-    { framework: 'eks-best-practices', requirement: 'pod-security' },
-  ],
-  reads: WORKLOAD_KINDS,
+  frameworks: FRAMEWORKS,
+  reads: POD_SECURITY_KINDS,
   rationale:
     'Seccomp blocks the system calls a container has no use for, and with them a large share of the ' +
     'kernel attack surface that container escapes exploit. Kubernetes runs containers Unconfined unless ' +
@@ -69,20 +83,28 @@ export const podSeccompProfileSet: Check = {
   ],
   evaluate(snapshot) {
     const outcomes: Outcome[] = [];
+    const versionOf = policyVersions(snapshot);
     for (const workload of workloads(snapshot)) {
-      const failures = seccompViolations(workload).map((violation) =>
-        fail(workload.resource, `${describe(workload.resource)}: ${message(violation)}.`, {
+      const version = versionOf(workload.resource.namespace);
+      const restricted =
+        atLeast(version, PSA_SINCE.seccompFields) !== false && !windowsExempt(workload.spec, version);
+      const failures = seccompViolations(workload, version).map((violation) =>
+        failure(workload, message(violation), {
           path: violation.path,
           evidence: {
             ...('container' in violation ? { container: violation.container.container.name } : {}),
             ...('type' in violation ? { type: violation.type } : {}),
             ...requirementEvidence(violation.kind === 'unset' ? RESTRICTED : BASELINE),
           },
+          requirements:
+            violation.kind === 'unset' ? RESTRICTED_ONLY : restricted ? FRAMEWORKS : BASELINE_ONLY,
         }),
       );
       const passMessage = isWindowsPod(workload.spec)
         ? 'sets no Unconfined seccomp profile (a Windows pod: seccomp does not apply).'
-        : 'runs every container under a RuntimeDefault or Localhost seccomp profile.';
+        : restricted
+          ? 'runs every container under a RuntimeDefault or Localhost seccomp profile.'
+          : `asks for no Unconfined seccomp profile (policy ${version.text} predates the restricted rule).`;
       outcomes.push(...outcomesOf(workload, failures, passMessage));
     }
     return outcomes;

@@ -2,7 +2,7 @@ import type { Check, Outcome } from '../../core/model.ts';
 import { isRedacted } from '../../core/redaction.ts';
 import { fail } from '../lib/outcomes.ts';
 import { containerLabel, outcomesOf } from '../lib/pod-security.ts';
-import { containersOf, describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
+import { containersOf, describeWorkload, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 /**
  * Secrets in environment variables leak through process listings, crash dumps, debug
@@ -51,7 +51,7 @@ export const podSecretsNotInEnv: Check = {
     for (const workload of workloads(snapshot)) {
       const failures: Outcome[] = [];
       for (const ref of containersOf(workload)) {
-        const subject = `${describe(workload.resource)}: ${containerLabel(ref)}`;
+        const subject = `${describeWorkload(workload)}: ${containerLabel(ref)}`;
         ref.container.env?.forEach((variable, index) => {
           const secretRef = variable.valueFrom?.secretKeyRef;
           if (secretRef) {
