@@ -40,6 +40,28 @@ export interface StoredArtifact {
   contentType: string;
 }
 
+export interface ListLatestOptions {
+  /** At most this many clusters (a positive integer); all of them when absent. */
+  limit?: number;
+  /** Start after this cluster key (exclusive): the `next` of the previous page. */
+  after?: string;
+}
+
+/** One cluster's latest pointer, as listed. */
+export interface LatestEntry {
+  clusterKey: string;
+  /** Absent when the pointer could not be decoded; `problem` then says why. */
+  pointer?: LatestPointer;
+  problem?: string;
+}
+
+export interface LatestPage {
+  /** Sorted by the pointer's key (`clusters/{clusterKey}/latest.json`, code-unit order). */
+  entries: LatestEntry[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
+}
+
 export interface ListScanIdsOptions {
   /** At most this many ids (a positive integer); all of them when absent. */
   limit?: number;
@@ -105,4 +127,11 @@ export interface ResultsStore {
    * A scan counts once anything (a result, a manifest, an artifact) was stored under it.
    */
   listScanIds(options?: ListScanIdsOptions): Promise<string[]>;
+  /**
+   * The clusters that have a latest pointer, a page at a time, in key order (the posture of
+   * the fleet without reading any result). A pointer that cannot be decoded is listed with
+   * the problem rather than hidden or allowed to fail the whole page; the next result stored
+   * for that cluster repairs it. `after` must be a cluster key (InvalidKeyError otherwise).
+   */
+  listLatest(options?: ListLatestOptions): Promise<LatestPage>;
 }

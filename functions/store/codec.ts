@@ -2,8 +2,16 @@ import type { FleetManifest } from '../core/fleet.ts';
 import { CLUSTER_OUTCOMES } from '../core/fleet.ts';
 import type { ScanResult } from '../core/model.ts';
 import { SCHEMA_VERSION } from '../core/model.ts';
-import type { LatestPointer, ListScanIdsOptions } from '../core/ports.ts';
-import { clusterKeyOf, InvalidKeyError, isValidScanId, parseResultKey, resultKey } from './keys.ts';
+import type { LatestEntry, LatestPointer, ListLatestOptions, ListScanIdsOptions } from '../core/ports.ts';
+import {
+  assertClusterKey,
+  clusterKeyOf,
+  InvalidKeyError,
+  isValidScanId,
+  latestKey,
+  parseResultKey,
+  resultKey,
+} from './keys.ts';
 
 /** How results and pointers are serialised, shared by every adapter. */
 
@@ -187,4 +195,48 @@ export function newestFirst(scanIds: Iterable<string>, limit: number | undefined
 /** Sorts by key, code-unit order (the order S3 lists keys in). */
 export function byKey<T extends { key: string }>(a: T, b: T): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** The options of `listLatest`, checked: a positive integer limit (or none) and a cluster key to start after. */
+export function latestListing(options: ListLatestOptions | undefined): {
+  limit: number | undefined;
+  /** The layout key of `after`'s pointer: listing resumes strictly after it. */
+  afterKey: string | undefined;
+} {
+  const limit = options?.limit;
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+    throw new RangeError(`listLatest limit must be a positive integer, not ${String(limit)}`);
+  }
+  const after = options?.after;
+  return { limit, afterKey: after === undefined ? undefined : latestKey(assertClusterKey(after)) };
+}
+
+/** Pointers read at once when a page of them is listed. */
+const LATEST_READ_CONCURRENCY = 16;
+
+/**
+ * Reads the pointers of a page (`clusterKeys` in key order, already cut to the page). A
+ * pointer that cannot be decoded is listed with its problem; one that vanished between the
+ * listing and the read is left out. Any other failure (the store is unreachable) throws.
+ */
+export async function readLatestEntries(
+  clusterKeys: readonly string[],
+  read: (clusterKey: string) => Promise<LatestPointer | undefined>,
+): Promise<LatestEntry[]> {
+  const entries: (LatestEntry | undefined)[] = new Array(clusterKeys.length);
+  let nextIndex = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = nextIndex++; index < clusterKeys.length; index = nextIndex++) {
+      const clusterKey = clusterKeys[index] as string;
+      try {
+        const pointer = await read(clusterKey);
+        entries[index] = pointer === undefined ? undefined : { clusterKey, pointer };
+      } catch (error) {
+        if (!(error instanceof CorruptStoreObjectError)) throw error;
+        entries[index] = { clusterKey, problem: error.message };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LATEST_READ_CONCURRENCY, clusterKeys.length) }, worker));
+  return entries.filter((entry): entry is LatestEntry => entry !== undefined);
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { FleetManifest } from '../core/fleet.ts';
 import type { ClusterRef, ScanResult } from '../core/model.ts';
 import type {
+  LatestPage,
   LatestPointer,
+  ListLatestOptions,
   ListScanIdsOptions,
   ResultLocation,
   ResultsStore,
@@ -21,7 +23,9 @@ import {
   encodeManifest,
   encodeResult,
   JSON_CONTENT_TYPE,
+  latestListing,
   newestFirst,
+  readLatestEntries,
   scanIdLimit,
   shouldAdvanceLatest,
 } from './codec.ts';
@@ -32,8 +36,11 @@ import {
   assertScanId,
   clusterKeyOf,
   InvalidKeyError,
+  LATEST_FILE,
+  LATEST_PREFIX,
   latestKey,
   manifestKey,
+  parseLatestKey,
   parseResultKey,
   RESULT_FILE,
   resultKey,
@@ -197,6 +204,29 @@ export class FileResultsStore implements ResultsStore {
       }
     }
     return found.sort(byKey);
+  }
+
+  async listLatest(options?: ListLatestOptions): Promise<LatestPage> {
+    const { limit, afterKey } = latestListing(options);
+    const keys: string[] = [];
+    for (const account of await this.#list(LATEST_PREFIX)) {
+      for (const region of await this.#list(`${LATEST_PREFIX}${account}/`)) {
+        for (const name of await this.#list(`${LATEST_PREFIX}${account}/${region}/`)) {
+          const dir = `${LATEST_PREFIX}${account}/${region}/${name}/`;
+          if (!(await this.#list(dir)).includes(LATEST_FILE)) continue;
+          const key = `${dir}${LATEST_FILE}`;
+          // Directories that are not canonical parts of the layout hold no pointer.
+          if (parseLatestKey(key) !== undefined && (afterKey === undefined || key > afterKey)) keys.push(key);
+        }
+      }
+    }
+    // Whole-key order, as S3 lists (`prod-eu/…` sorts before `prod/…`), so both stores page alike.
+    keys.sort();
+    const more = limit !== undefined && keys.length > limit;
+    const clusterKeys = (more ? keys.slice(0, limit) : keys).map((key) => parseLatestKey(key) as string);
+    const entries = await readLatestEntries(clusterKeys, (clusterKey) => this.#readLatest(clusterKey));
+    const last = clusterKeys.at(-1);
+    return more && last !== undefined ? { entries, next: last } : { entries };
   }
 
   /** The absolute path of a key; refuses anything that would resolve outside the root. */

@@ -184,8 +184,25 @@ export function artifactKey(scanId: string, clusterKey: string, name: string): s
   return `${clusterDir(scanId, clusterKey)}${assertArtifactName(name)}`;
 }
 
+/** The prefix under which every cluster's latest pointer lives. */
+export const LATEST_PREFIX = 'clusters/';
+
 export function latestKey(clusterKey: string): string {
-  return `clusters/${assertClusterKey(clusterKey)}/${LATEST_FILE}`;
+  return `${LATEST_PREFIX}${assertClusterKey(clusterKey)}/${LATEST_FILE}`;
+}
+
+const LATEST_KEY = /^clusters\/([^/]+\/[^/]+\/[^/]+)\/latest\.json$/;
+
+/** The cluster key of a latest pointer's key, or undefined when `key` is not a canonical one. */
+export function parseLatestKey(key: string): string | undefined {
+  const clusterKey = typeof key === 'string' ? LATEST_KEY.exec(key)?.[1] : undefined;
+  if (clusterKey === undefined) return undefined;
+  try {
+    parseClusterKey(clusterKey);
+  } catch {
+    return undefined;
+  }
+  return clusterKey;
 }
 
 const RESULT_KEY = /^scans\/([^/]+)\/clusters\/([^/]+\/[^/]+\/[^/]+)\/result\.json$/;

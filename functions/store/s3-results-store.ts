@@ -2,7 +2,9 @@ import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, S3Client } f
 import type { FleetManifest } from '../core/fleet.ts';
 import type { ClusterRef, ScanResult } from '../core/model.ts';
 import type {
+  LatestPage,
   LatestPointer,
+  ListLatestOptions,
   ListScanIdsOptions,
   ResultLocation,
   ResultsStore,
@@ -19,7 +21,9 @@ import {
   encodeManifest,
   encodeResult,
   JSON_CONTENT_TYPE,
+  latestListing,
   newestFirst,
+  readLatestEntries,
   scanIdLimit,
   shouldAdvanceLatest,
 } from './codec.ts';
@@ -30,8 +34,10 @@ import {
   assertScanId,
   clusterKeyOf,
   InvalidKeyError,
+  LATEST_PREFIX,
   latestKey,
   manifestKey,
+  parseLatestKey,
   parseResultKey,
   RESULT_FILE,
   resultKey,
@@ -240,6 +246,25 @@ export class S3ResultsStore implements ResultsStore {
     return newestFirst(ids, limit);
   }
 
+  async listLatest(options?: ListLatestOptions): Promise<LatestPage> {
+    const { limit, afterKey } = latestListing(options);
+    // One key more than the page, to know whether another page follows.
+    const clusterKeys: string[] = [];
+    listing: for await (const page of this.#listPages(LATEST_PREFIX, undefined, afterKey)) {
+      for (const key of page.keys) {
+        const clusterKey = parseLatestKey(key);
+        if (clusterKey === undefined) continue;
+        clusterKeys.push(clusterKey);
+        if (limit !== undefined && clusterKeys.length > limit) break listing;
+      }
+    }
+    const more = limit !== undefined && clusterKeys.length > limit;
+    const pageKeys = more ? clusterKeys.slice(0, limit) : clusterKeys;
+    const entries = await readLatestEntries(pageKeys, (clusterKey) => this.#readLatest(clusterKey));
+    const last = pageKeys.at(-1);
+    return more && last !== undefined ? { entries, next: last } : { entries };
+  }
+
   async #readLatest(clusterKey: string): Promise<LatestPointer | undefined> {
     const key = latestKey(clusterKey);
     const text = await this.#getText(key);
@@ -305,6 +330,7 @@ export class S3ResultsStore implements ResultsStore {
   async *#listPages(
     prefix: string,
     delimiter?: string,
+    startAfter?: string,
   ): AsyncGenerator<{ keys: string[]; commonPrefixes: string[] }> {
     const full = `${this.prefix}${prefix}`;
     const strip = (key: string | undefined): string[] =>
@@ -312,7 +338,12 @@ export class S3ResultsStore implements ResultsStore {
     try {
       const pages = paginateListObjectsV2(
         { client: this.client, ...(this.#pageSize === undefined ? {} : { pageSize: this.#pageSize }) },
-        { Bucket: this.bucket, Prefix: full, ...(delimiter === undefined ? {} : { Delimiter: delimiter }) },
+        {
+          Bucket: this.bucket,
+          Prefix: full,
+          ...(delimiter === undefined ? {} : { Delimiter: delimiter }),
+          ...(startAfter === undefined ? {} : { StartAfter: `${this.prefix}${startAfter}` }),
+        },
       );
       for await (const page of pages) {
         yield {

@@ -145,6 +145,24 @@ describe('FileResultsStore on disk', () => {
     expect(await filesUnder(base)).toEqual((await filesUnder(root)).map((file) => `nested/root/${file}`));
   });
 
+  it('lists latest pointers in whole-key order, as S3 does, and pages across names sharing a prefix', async () => {
+    const store = new FileResultsStore({ root });
+    await store.putResult(resultOf(PROD, SCAN_1, AT));
+    await store.putResult(resultOf({ ...PROD, name: 'prod-eu' }, SCAN_1, AT));
+
+    const all = await store.listLatest();
+    const first = await store.listLatest({ limit: 1 });
+    const second = await store.listLatest({ limit: 1, ...(first.next ? { after: first.next } : {}) });
+
+    // `prod-eu/latest.json` < `prod/latest.json`: '-' sorts before '/'.
+    expect(all.entries.map((entry) => entry.clusterKey)).toEqual([
+      '123456789012/eu-west-1/prod-eu',
+      '123456789012/eu-west-1/prod',
+    ]);
+    expect(first).toEqual({ entries: [all.entries[0]], next: '123456789012/eu-west-1/prod-eu' });
+    expect(second).toEqual({ entries: [all.entries[1]] });
+  });
+
   it('refuses a key that resolves outside the root', () => {
     const store = new FileResultsStore({ root });
 

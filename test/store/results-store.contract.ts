@@ -400,6 +400,112 @@ export function describeResultsStoreContract(target: ContractTarget): void {
       });
     });
 
+    describe('listing the latest pointers (fleet posture)', () => {
+      // No name here is a prefix of another: s3rver walks directories, so it lists `prod/…`
+      // before `prod-eu/…` where S3 (UTF-8 byte order) lists `prod-eu/…` first.
+      const ALPHA: ClusterRef = { name: 'alpha', accountId: '123456789012', region: 'us-east-1' };
+      const OTHER: ClusterRef = { name: 'other', accountId: '210987654321', region: 'us-east-1' };
+
+      async function storeThree(store: ResultsStore): Promise<void> {
+        await store.putResult(resultOf(PROD, SCAN_1, AT));
+        await store.putResult(resultOf(PROD, SCAN_2, '2026-03-02T02:00:00.000Z'));
+        await store.putResult(resultOf(ALPHA, SCAN_1, AT));
+        await store.putResult(resultOf(OTHER, SCAN_2, '2026-03-02T02:00:00.000Z'));
+      }
+
+      it('lists every cluster with a pointer once, in key order, with the pointer', async () => {
+        const { store } = await target.create();
+        await storeThree(store);
+
+        const page = await store.listLatest();
+
+        expect(page).toEqual({
+          entries: [
+            {
+              clusterKey: PROD_KEY,
+              pointer: {
+                scanId: SCAN_2,
+                key: `scans/${SCAN_2}/clusters/${PROD_KEY}/result.json`,
+                finishedAt: '2026-03-02T02:00:00.000Z',
+              },
+            },
+            {
+              clusterKey: '123456789012/us-east-1/alpha',
+              pointer: {
+                scanId: SCAN_1,
+                key: `scans/${SCAN_1}/clusters/123456789012/us-east-1/alpha/result.json`,
+                finishedAt: AT,
+              },
+            },
+            {
+              clusterKey: '210987654321/us-east-1/other',
+              pointer: {
+                scanId: SCAN_2,
+                key: `scans/${SCAN_2}/clusters/210987654321/us-east-1/other/result.json`,
+                finishedAt: '2026-03-02T02:00:00.000Z',
+              },
+            },
+          ],
+        });
+      });
+
+      it('pages with limit and after, and says when a next page follows', async () => {
+        const { store } = await target.create();
+        await storeThree(store);
+
+        const first = await store.listLatest({ limit: 2 });
+        const second = await store.listLatest({ limit: 2, ...(first.next ? { after: first.next } : {}) });
+        const exact = await store.listLatest({ limit: 3 });
+
+        expect(first.entries.map((entry) => entry.clusterKey)).toEqual([
+          PROD_KEY,
+          '123456789012/us-east-1/alpha',
+        ]);
+        expect(first.next).toBe('123456789012/us-east-1/alpha');
+        expect(second).toEqual({
+          entries: [expect.objectContaining({ clusterKey: '210987654321/us-east-1/other' })],
+        });
+        expect(exact.entries).toHaveLength(3);
+        expect(exact.next).toBeUndefined();
+      });
+
+      it('lists a pointer it cannot decode with the problem instead of failing the page', async () => {
+        const { store, writeRaw } = await target.create();
+        await store.putResult(resultOf(PROD, SCAN_1, AT));
+        await writeRaw('clusters/210987654321/us-east-1/other/latest.json', '{"scanId": <script>');
+
+        const page = await store.listLatest();
+
+        expect(page.entries).toEqual([
+          expect.objectContaining({
+            clusterKey: PROD_KEY,
+            pointer: expect.objectContaining({ scanId: SCAN_1 }),
+          }),
+          { clusterKey: '210987654321/us-east-1/other', problem: expect.stringContaining('not valid JSON') },
+        ]);
+        expect(page.entries[1]?.problem).not.toContain('<script>');
+      });
+
+      it('answers an empty page for an empty store', async () => {
+        const { store } = await target.create();
+        expect(await store.listLatest()).toEqual({ entries: [] });
+        expect(await store.listLatest({ limit: 5, after: PROD_KEY })).toEqual({ entries: [] });
+      });
+
+      it.each([0, -1, 1.5])('refuses the limit %s', async (limit) => {
+        const { store } = await target.create();
+        await expect(store.listLatest({ limit })).rejects.toThrow(RangeError);
+      });
+
+      it.each(['../../etc', 'prod', '123456789012/eu-west-1/../x', ''])(
+        'refuses to start after %j, which is not a cluster key',
+        async (after) => {
+          const { store } = await target.create();
+          await expect(store.listLatest({ after })).rejects.toThrow(InvalidKeyError);
+        },
+      );
+    });
+
     it('answers undefined or empty for what was never stored', async () => {
       const { store } = await target.create();
 
