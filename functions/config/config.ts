@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { CheckParams, Policy } from '../core/model.ts';
 import { SEVERITIES } from '../core/model.ts';
 import { DEFAULT_PARAMS } from '../core/params.ts';
+import { DEFAULT_SYSTEM_COMPONENTS } from '../core/system-components.ts';
 
 /** The user made a mistake in configuration; the message names the problem and the fix. */
 export class ConfigError extends Error {
@@ -34,6 +35,20 @@ const waiverSchema = z
   })
   .strict();
 
+const systemComponentSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'use a short lower-case name such as aws-node'),
+    namespace: z.string().min(1, 'give the namespace (a glob)'),
+    kind: z.string().min(1, 'give the resource kind, e.g. DaemonSet'),
+    resourceName: z.string().min(1, 'give the resource name (a glob)'),
+    checks: z.array(z.string().min(1)).min(1, 'list the checks the component is exempt from'),
+    reason: z.string().min(10, 'say why the component needs it (at least 10 characters)'),
+    owner: z.string().min(1).optional(),
+  })
+  .strict();
+
 const paramsShape = Object.fromEntries(
   Object.entries(DEFAULT_PARAMS).map(([key, value]) => [
     key,
@@ -53,6 +68,14 @@ const configSchema = z
     params: z.object(paramsShape).strict().default({}),
     waivers: z.array(waiverSchema).default([]),
     severityOverrides: z.record(z.string(), z.enum(SEVERITIES)).default({}),
+    /** Replaces the default system-component list; `[]` turns exemptions off. */
+    systemComponents: z
+      .array(systemComponentSchema)
+      .refine(
+        (components) => new Set(components.map((c) => c.name)).size === components.length,
+        'system component names must be unique (each names its waiver id)',
+      )
+      .optional(),
   })
   .strict();
 
@@ -69,9 +92,11 @@ export function policyFromConfig(raw: unknown, knownCheckIds: readonly string[],
   }
   const config = parsed.data;
   const known = new Set(knownCheckIds);
-  const unknown = [...config.waivers.map((w) => w.checkId), ...Object.keys(config.severityOverrides)].filter(
-    (id) => !known.has(id),
-  );
+  const unknown = [
+    ...config.waivers.map((w) => w.checkId),
+    ...Object.keys(config.severityOverrides),
+    ...(config.systemComponents ?? []).flatMap((c) => c.checks),
+  ].filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new ConfigError(
       `${source} names checks that do not exist: ${[...new Set(unknown)].join(', ')}. ` +
@@ -85,6 +110,10 @@ export function policyFromConfig(raw: unknown, knownCheckIds: readonly string[],
     waivers: config.waivers.map((waiver, index) => ({
       ...waiver,
       id: waiver.id ?? `waiver-${index + 1}`,
+    })),
+    systemComponents: (config.systemComponents ?? DEFAULT_SYSTEM_COMPONENTS).map((c) => ({
+      ...c,
+      checks: [...c.checks],
     })),
   };
 }

@@ -1,19 +1,26 @@
+import { FRAMEWORKS } from '../frameworks/index.ts';
 import type { K8sObject } from './k8s-types.ts';
 import { kindKeyOf } from './kinds.ts';
 import type {
+  AppliedWaiver,
   Check,
   CheckSummary,
   Finding,
+  Framework,
+  FrameworkRef,
   Outcome,
   Policy,
   ResourceRef,
   ScanResult,
   Snapshot,
   Status,
+  SystemComponent,
+  SystemComponentExemption,
   Waiver,
 } from './model.ts';
 import { SCHEMA_VERSION, STATUSES } from './model.ts';
-import { computeScores, rollUpStatus, zeroCounts } from './scoring.ts';
+import { computeScores, rollUpFrameworks, rollUpStatus, zeroCounts } from './scoring.ts';
+import { matchSystemComponent } from './system-components.ts';
 import { isExpired, waiverMatches } from './waivers.ts';
 
 export interface EvaluateInput {
@@ -24,6 +31,8 @@ export interface EvaluateInput {
   startedAt: string;
   /** The edge's clock, read once when evaluation ends. */
   now: () => string;
+  /** Frameworks to report per-requirement status for; default: the registry (`FRAMEWORKS`). */
+  frameworks?: readonly Framework[];
 }
 
 const MAX_MESSAGE = 2000;
@@ -74,6 +83,30 @@ function isValidOutcome(outcome: Outcome): boolean {
   );
 }
 
+const refKey = (ref: FrameworkRef) => `${ref.framework}\u0000${ref.requirement}`;
+
+/**
+ * An outcome's `requirements` must name some of its check's frameworks and nothing else: a
+ * check cannot move a finding onto a requirement it does not declare.
+ */
+function invalidRequirements(check: Check, outcomes: readonly Outcome[]): string | undefined {
+  const declared = new Set(check.frameworks.map(refKey));
+  for (const outcome of outcomes) {
+    if (outcome.requirements === undefined) continue;
+    if (!Array.isArray(outcome.requirements) || outcome.requirements.length === 0) {
+      return 'an outcome gives an empty requirements list (leave it out to mean every framework of the check)';
+    }
+    const foreign = outcome.requirements.filter((ref) => !declared.has(refKey(ref)));
+    if (foreign.length > 0) {
+      return (
+        'an outcome names requirements the check does not declare in its frameworks: ' +
+        foreign.map((ref) => `${ref.framework} ${ref.requirement}`).join(', ')
+      );
+    }
+  }
+  return undefined;
+}
+
 /**
  * Runs every check over one snapshot and applies policy. Never throws for a check's sake:
  * a check that throws, returns garbage or reads a kind that could not be collected becomes
@@ -87,6 +120,11 @@ export function evaluate(input: EvaluateInput): ScanResult {
   for (const waiver of policy.waivers) (isExpired(waiver, collectedAt) ? expired : active).push(waiver);
   const usedWaivers = new Set<Waiver>();
   const labelsOf = labelIndex(snapshot);
+  const components = policy.systemComponents ?? [];
+  const exemptions = new Map<
+    SystemComponent,
+    { waiver: AppliedWaiver; checks: Set<string>; findings: number }
+  >();
 
   const findings: Finding[] = [];
   const summaries: CheckSummary[] = [];
@@ -112,6 +150,8 @@ export function evaluate(input: EvaluateInput): ScanResult {
         if (!Array.isArray(outcomes) || !outcomes.every(isValidOutcome)) {
           throw new TypeError('the check returned outcomes that are not of the Outcome shape');
         }
+        const invalid = invalidRequirements(check, outcomes);
+        if (invalid) throw new TypeError(invalid);
       } catch (error) {
         reason = `the check failed to run: ${errorText(error)}`;
         outcomes = [{ status: 'not_evaluated', resource: clusterResource(snapshot), message: reason }];
@@ -120,8 +160,15 @@ export function evaluate(input: EvaluateInput): ScanResult {
 
     const counts = zeroCounts();
     const statuses: Status[] = [];
-    for (const outcome of outcomes) {
-      const finding: Finding = { ...outcome, ...meta };
+    for (const { requirements, ...outcome } of outcomes) {
+      const finding: Finding = {
+        ...outcome,
+        ...meta,
+        frameworks: (requirements ?? meta.frameworks).map((ref) => ({
+          framework: ref.framework,
+          requirement: ref.requirement,
+        })),
+      };
       if (finding.status === 'fail') {
         const waiver = active.find((w) =>
           waiverMatches(w, {
@@ -139,6 +186,23 @@ export function evaluate(input: EvaluateInput): ScanResult {
             owner: waiver.owner,
             expires: waiver.expires,
           };
+        }
+      }
+      // A configured waiver wins (it names an owner and an expiry); otherwise an add-on's need
+      // is reported as waived with its reason, never dropped.
+      if (finding.status === 'fail') {
+        const match = matchSystemComponent(components, check.id, finding.resource);
+        if (match) {
+          finding.status = 'waived';
+          finding.waiver = match.waiver;
+          const used = exemptions.get(match.component) ?? {
+            waiver: match.waiver,
+            checks: new Set<string>(),
+            findings: 0,
+          };
+          used.checks.add(check.id);
+          used.findings += 1;
+          exemptions.set(match.component, used);
         }
       }
       counts[finding.status] += 1;
@@ -161,6 +225,19 @@ export function evaluate(input: EvaluateInput): ScanResult {
     });
   }
 
+  const frameworks = rollUpFrameworks(input.frameworks ?? FRAMEWORKS, checks, findings);
+  const exempted: SystemComponentExemption[] = [...exemptions].map(([component, used]) => ({
+    id: used.waiver.id,
+    name: component.name,
+    owner: used.waiver.owner,
+    reason: component.reason,
+    namespace: component.namespace,
+    kind: component.kind,
+    resourceName: component.resourceName,
+    checks: [...used.checks],
+    findings: used.findings,
+  }));
+
   return {
     schemaVersion: SCHEMA_VERSION,
     scanId,
@@ -171,12 +248,14 @@ export function evaluate(input: EvaluateInput): ScanResult {
     collectedAt,
     findings,
     checks: summaries,
-    scores: computeScores(summaries),
+    scores: computeScores(summaries, frameworks),
     gaps: snapshot.gaps.map((gap) => ({ ...gap })),
     waivers: {
       applied: active.filter((w) => usedWaivers.has(w)),
       expired,
       unused: active.filter((w) => !usedWaivers.has(w)),
+      exempted,
     },
+    frameworks,
   };
 }

@@ -5,6 +5,7 @@ import type {
   CustomResourceDefinition,
   Ingress,
   K8sObject,
+  KubeletConfiguration,
   Namespace,
   NetworkPolicy,
   Node,
@@ -126,6 +127,19 @@ export interface ClusterSnapshot {
   eks: EksFacts;
   k8s: K8sObjects;
   gaps: Gap[];
+  /**
+   * Kubelet configuration per node name (CIS EKS 3.2), read through configz only when the
+   * operator opts in; absent when not read (`kubelet:configz` is then a gap), `{}` when no node
+   * runs a customer-operated kubelet. Nodes AWS operates (Fargate, Auto Mode) are never fetched.
+   */
+  kubelet?: Record<string, NodeKubeletConfig>;
+}
+
+/** One node's kubelet configuration as read through configz, or why it could not be read. */
+export interface NodeKubeletConfig {
+  config?: KubeletConfiguration;
+  /** Set when the read failed: that node is `not_evaluated`, the others are unaffected. */
+  error?: { reason: GapReason; message: string };
 }
 
 export interface ResourceRef {
@@ -145,6 +159,15 @@ export interface Outcome {
   path?: string;
   /** Short facts that support the verdict (never secret values). */
   evidence?: Record<string, string | number | boolean | null>;
+  /**
+   * The framework requirements this outcome concerns, when it concerns only some of the
+   * check's `frameworks` (e.g. a restricted-only capability failure must not count against
+   * `pss-baseline`). Must be a non-empty subset of the check's frameworks; the engine copies it
+   * into `Finding.frameworks`. Absent: the outcome concerns every framework of the check.
+   * Requirements roll up from findings only: to credit the other requirements for a resource
+   * that fails just some, also emit a `pass` outcome naming them.
+   */
+  requirements?: FrameworkRef[];
 }
 
 export interface AppliedWaiver {
@@ -190,6 +213,42 @@ export interface CheckParams {
   rbacIgnoredPrefixes: string[];
   /** Namespaces whose workloads may have a service account token mounted (reported as pass). */
   tokenAutomountAllowedNamespaces: string[];
+  /** CIS EKS 3.2.7: lowest kubelet `eventRecordQPS` accepted (below it, events are dropped); 0 is unlimited. */
+  kubeletMinEventRecordQps: number;
+  /** CIS EKS 3.2.7: whether `eventRecordQPS: 0` (no rate limit) is accepted. */
+  kubeletAllowUnlimitedEventQps: boolean;
+  /** Minor versions a node's kubelet may lag the control plane (capped by the upstream skew policy). */
+  kubeletMaxMinorSkew: number;
+  /** Age in days, from the build date in the release version, after which a node group AMI is stale. */
+  nodeAmiMaxAgeDays: number;
+  /** Highest IMDSv2 hop limit accepted on node launch templates (1 keeps pods off the node's IMDS). */
+  nodeImdsMaxHopLimit: number;
+  /** CIS EKS 4.1.4: identities (user, group, `system:serviceaccount:<ns>:<name>`) approved to create pods. */
+  podCreationAllowedSubjects: string[];
+  /** CIS EKS 4.1.9: identities approved to create PersistentVolumes (CSI provisioners). */
+  persistentVolumeCreationAllowedSubjects: string[];
+  /** CIS EKS 4.1.10: identities approved to use `nodes/proxy` (the scanner's opt-in kubelet-config group). */
+  nodeProxyAllowedSubjects: string[];
+  /** CIS EKS 4.1.11: identities approved to change admission webhook configurations. */
+  webhookConfigurationAllowedSubjects: string[];
+  /** CIS EKS 4.1.12: identities approved to create service account tokens (`serviceaccounts/token`). */
+  serviceAccountTokenCreationAllowedSubjects: string[];
+  /** IAM principal ARNs approved to hold cluster-wide admin through access entries or `aws-auth`. */
+  eksClusterAdminAllowedPrincipals: string[];
+  /** CIS EKS 5.2.1: `<namespace>/<name>` of service accounts known to call AWS APIs (add-ons, controllers). */
+  awsApiServiceAccounts: string[];
+  /**
+   * CIS EKS 5.1.4: approved image sources. An entry without `/` is a registry host glob
+   * (`602401143452.dkr.ecr.*.amazonaws.com`); with `/` it is a glob on `registry/repository`
+   * (`public.ecr.aws/eks/*`). `{account}` and `{region}` stand for the scanned cluster's.
+   */
+  allowedRegistries: string[];
+  /** Names (or `org/` prefixes, `org/image` paths) of admin and data UIs that must not be exposed outside the cluster. */
+  sensitiveInterfaces: string[];
+  /** Words that mark a cluster tag, namespace name or label as production (`prod`). */
+  productionStages: string[];
+  /** Words that mark a cluster tag, namespace name or label as another stage (`dev`, `staging`). */
+  nonProductionStages: string[];
 }
 
 export type DeepReadonly<T> = T extends (infer U)[]
@@ -215,6 +274,19 @@ export interface Check {
   readonly remediation: Remediation;
   /** https links to the benchmark or AWS/Kubernetes documentation behind the rule. */
   readonly docs: readonly string[];
+  /**
+   * The check-level statuses this check can produce, when not the usual pass and fail: a
+   * manual attestation gives `manual`, an AWS-operated control `inherited`, a host-file
+   * item `not_evaluated`. The fixture suite requires a fixture for each one.
+   */
+  readonly outcomes?: readonly Status[];
+  /**
+   * How the check reaches its verdicts, when not `automated` (absent): `manual-with-evidence`
+   * (a person attests; evidence attached, and a fail only when the evidence proves it),
+   * `not-remotely-evaluable` (findings are only `not_evaluated`, or `inherited` on AWS-operated
+   * nodes), `kubelet-configz-opt-in` (pass/fail from configz, `not_evaluated` without the opt-in).
+   */
+  readonly evaluation?: EvaluationMode;
   /** Pure: no I/O, no clock (use snapshot.collectedAt), no mutation. */
   evaluate(snapshot: Snapshot, params: Readonly<CheckParams>): Outcome[];
 }
@@ -245,6 +317,12 @@ export interface Policy {
   waivers: Waiver[];
   /** Per-check severity overrides. */
   severityOverrides: Record<string, Severity>;
+  /**
+   * Platform components whose failures of the listed checks are reported as `waived` with the
+   * reason (never dropped). Absent: none — the config layer fills in the default list
+   * (`DEFAULT_SYSTEM_COMPONENTS`) unless the config says `systemComponents: []`.
+   */
+  systemComponents?: SystemComponent[];
 }
 
 /** One check's roll-up in a result. */
@@ -286,5 +364,120 @@ export interface ScanResult {
   checks: CheckSummary[];
   scores: Scores;
   gaps: Gap[];
-  waivers: { applied: Waiver[]; expired: Waiver[]; unused: Waiver[] };
+  /**
+   * `exempted`: the system components that turned failures into `waived` findings (their
+   * findings carry an `AppliedWaiver` with id `system-component:<name>`). Kept apart from
+   * `applied` because a component is not a config waiver: it has no expiry and spans checks.
+   * Optional only because results stored before it was added lack it; the engine always sets it.
+   */
+  waivers: { applied: Waiver[]; expired: Waiver[]; unused: Waiver[]; exempted?: SystemComponentExemption[] };
+  /**
+   * Per-requirement status of every framework in the registry: each requirement rolls up the
+   * findings mapped to it (`Finding.frameworks`) with the same precedence as a check.
+   * Optional only because results stored before it was added lack it; the engine always sets it.
+   */
+  frameworks?: Partial<Record<FrameworkId, FrameworkStatus>>;
+}
+
+/** How a framework itself classes a requirement: CIS marks each Automated or Manual. */
+export const ASSESSMENTS = ['automated', 'manual'] as const;
+export type Assessment = (typeof ASSESSMENTS)[number];
+
+/** How Watchkeeper evaluates a requirement. */
+export const EVALUATION_MODES = [
+  /** Evaluated from the snapshot: pass or fail. */
+  'automated',
+  /** Needs a person's attestation; the check gathers what evidence it can (heuristics labelled). */
+  'manual-with-evidence',
+  /** Operated by AWS: reported, not scored against the customer. */
+  'inherited',
+  /** Needs access to the node's file system: reported as not evaluated (inherited on Fargate/Auto Mode). */
+  'not-remotely-evaluable',
+  /** Read from the kubelet's configz through the API server only when the operator opts in. */
+  'kubelet-configz-opt-in',
+] as const;
+export type EvaluationMode = (typeof EVALUATION_MODES)[number];
+
+export interface FrameworkRequirement {
+  /** The framework's own id (`4.1.1`, a PSA check id, a guidance section name). */
+  id: string;
+  /** In our words: the state the requirement asks for. */
+  title: string;
+  /** Automated/Manual as the framework marks it (CIS only). */
+  assessment?: Assessment;
+  /** CIS profile level, where a source gives it. */
+  level?: 1 | 2;
+  evaluation: EvaluationMode;
+  /** How Watchkeeper evaluates it, in a sentence. */
+  how: string;
+}
+
+export interface FrameworkSection {
+  id: string;
+  title: string;
+  requirements?: FrameworkRequirement[];
+  sections?: FrameworkSection[];
+}
+
+/** A framework as data: its section tree with the requirements at the leaves. */
+export interface Framework {
+  id: FrameworkId;
+  title: string;
+  version: string;
+  /** https link to the framework's home. */
+  url: string;
+  sections: FrameworkSection[];
+}
+
+/** One requirement's status in a result. */
+export interface RequirementStatus {
+  id: string;
+  title: string;
+  status: Status;
+  /** Ids of the checks that map to the requirement (from their metadata). */
+  checks: string[];
+  /** Why it is `not_evaluated`: `no check`, or the checks that could not be evaluated. */
+  reason?: string;
+}
+
+export interface FrameworkStatus {
+  title: string;
+  requirements: RequirementStatus[];
+}
+
+/**
+ * A platform component (an EKS/AWS add-on) that needs what the listed checks forbid. Its
+ * matching failures become `waived` findings with the reason, never silently dropped.
+ */
+export interface SystemComponent {
+  /** Short name; the applied waiver's id is `system-component:<name>`. */
+  name: string;
+  /** Glob on the resource namespace. */
+  namespace: string;
+  /** Exact resource kind, e.g. `DaemonSet`. Pods that differ from their template are reported on their own. */
+  kind: string;
+  /** Glob on the resource name. */
+  resourceName: string;
+  /** Ids of the checks whose failures on this component are exempted. */
+  checks: string[];
+  /** Why the component needs it, shown with every exempted finding. */
+  reason: string;
+  /** Who answers for it; default `AWS (EKS add-on)`. */
+  owner?: string;
+}
+
+/** A system component that exempted at least one failure in a scan. */
+export interface SystemComponentExemption {
+  /** `system-component:<name>`. */
+  id: string;
+  name: string;
+  owner: string;
+  reason: string;
+  namespace: string;
+  kind: string;
+  resourceName: string;
+  /** The checks whose failures it turned into `waived`. */
+  checks: string[];
+  /** How many findings it turned into `waived`. */
+  findings: number;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadPolicy, policyFromConfig } from '../../functions/config/config.ts';
 import { DEFAULT_PARAMS } from '../../functions/core/params.ts';
+import { DEFAULT_SYSTEM_COMPONENTS } from '../../functions/core/system-components.ts';
 
 const KNOWN = ['pod-containers-not-privileged', 'eks-control-plane-logging-enabled'];
 
@@ -13,7 +14,28 @@ describe('config', () => {
       params: DEFAULT_PARAMS,
       waivers: [],
       severityOverrides: {},
+      systemComponents: DEFAULT_SYSTEM_COMPONENTS,
     });
+  });
+
+  it('replaces the system components, and [] turns the exemptions off', () => {
+    const component = {
+      name: 'calico-node',
+      namespace: 'calico-system',
+      kind: 'DaemonSet',
+      resourceName: 'calico-node',
+      checks: ['pod-containers-not-privileged'],
+      reason: 'Calico programs the node network and must run privileged',
+      owner: 'platform-team',
+    };
+    expect(policyFromConfig({ systemComponents: [component] }, KNOWN).systemComponents).toEqual([component]);
+    expect(policyFromConfig({ systemComponents: [] }, KNOWN).systemComponents).toEqual([]);
+  });
+
+  it('does not share the default system-component list with the policy it returns', () => {
+    const policy = policyFromConfig({}, KNOWN);
+    policy.systemComponents?.[0]?.checks.push('mutated');
+    expect(DEFAULT_SYSTEM_COMPONENTS[0]?.checks).not.toContain('mutated');
   });
 
   it('overrides parameters and numbers waivers without ids', () => {
@@ -71,6 +93,90 @@ describe('config', () => {
         ],
       },
       'no-such-check',
+    ],
+    [
+      {
+        systemComponents: [
+          {
+            name: 'calico-node',
+            namespace: 'calico-system',
+            kind: 'DaemonSet',
+            resourceName: 'calico-node',
+            checks: ['pod-containers-not-privilegd'],
+            reason: 'Calico programs the node network',
+          },
+        ],
+      },
+      'pod-containers-not-privilegd',
+    ],
+    [
+      {
+        systemComponents: [
+          {
+            name: 'calico-node',
+            namespace: 'calico-system',
+            kind: 'DaemonSet',
+            resourceName: 'calico-node',
+            checks: ['pod-containers-not-privileged'],
+            reason: 'needs',
+          },
+        ],
+      },
+      'say why the component needs it',
+    ],
+    [
+      {
+        systemComponents: [
+          {
+            name: 'calico-node',
+            namespace: 'calico-system',
+            kind: 'DaemonSet',
+            resourceName: 'calico-node',
+            checks: [],
+            reason: 'Calico programs the node network',
+          },
+        ],
+      },
+      'list the checks',
+    ],
+    [
+      {
+        systemComponents: [
+          {
+            name: 'calico-node',
+            namespace: 'calico-system',
+            kind: 'DaemonSet',
+            resourceName: 'calico-node',
+            checks: ['pod-containers-not-privileged'],
+            reason: 'Calico programs the node network',
+            expires: '2027-01-01',
+          },
+        ],
+      },
+      'expires',
+    ],
+    [
+      {
+        systemComponents: [
+          {
+            name: 'dup',
+            namespace: 'a',
+            kind: 'DaemonSet',
+            resourceName: 'a',
+            checks: ['pod-containers-not-privileged'],
+            reason: 'a long enough reason',
+          },
+          {
+            name: 'dup',
+            namespace: 'b',
+            kind: 'DaemonSet',
+            resourceName: 'b',
+            checks: ['pod-containers-not-privileged'],
+            reason: 'a long enough reason',
+          },
+        ],
+      },
+      'unique',
     ],
   ])('rejects %j with a message naming the problem', (raw, needle) => {
     expect(() => policyFromConfig(raw, KNOWN)).toThrow(ConfigError);

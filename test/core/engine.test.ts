@@ -220,3 +220,22 @@ describe('waivers', () => {
     expect(result.findings.every((f) => f.status === 'fail')).toBe(true);
   });
 });
+
+describe('result additions', () => {
+  it('carries a per-requirement status for every registry framework and an empty exemption list', () => {
+    const result = run([failsDeployments, passes]);
+    expect(Object.keys(result.frameworks ?? {})).toEqual([
+      'cis-eks-1.8.0',
+      'pss-baseline',
+      'pss-restricted',
+      'nsa-cisa-1.2',
+      'eks-best-practices',
+    ]);
+    const requirement = result.frameworks?.['cis-eks-1.8.0']?.requirements.find((r) => r.id === '4.2.1');
+    expect(requirement).toMatchObject({
+      status: 'fail',
+      checks: ['pod-things-failing', 'pod-things-passing'],
+    });
+    expect(result.waivers.exempted).toEqual([]);
+  });
+});
