@@ -7,8 +7,18 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const OUTPUT_FORMATS = ['json', 'html'] as const;
+export const OUTPUT_FORMATS = ['json', 'html', 'sarif', 'junit', 'csv', 'asff'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** The file each format writes under --out. */
+export const FORMAT_FILES: Readonly<Record<OutputFormat, string>> = {
+  json: 'result.json',
+  html: 'report.html',
+  sarif: 'result.sarif',
+  junit: 'junit.xml',
+  csv: 'findings.csv',
+  asff: 'asff.json',
+};
 
 export type ScanSource =
   | { type: 'demo' }
@@ -22,6 +32,8 @@ export interface ScanOptions {
   out: string;
   failOn?: Severity;
   config?: string;
+  /** Read each node's kubelet config (CIS 3.2.x); needs `get nodes/proxy`. */
+  kubeletConfig: boolean;
   quiet: boolean;
 }
 
@@ -47,11 +59,26 @@ Scan sources (exactly one):
 
 Scan options:
   --cluster-name NAME  Name to report the cluster under (default: from the source)
-  --format LIST        Outputs to write: json, html, or json,html (default: json,html)
-  --out DIR            Where to write result.json and report.html (default: out)
+  --format LIST        Outputs to write, comma-separated (default: json,html):
+                         json   result.json    every finding, the scores, the waivers
+                         html   report.html    the report, with what changed since the
+                                               previous scan, filters and search
+                         sarif  result.sarif   SARIF 2.1.0, for code-scanning dashboards
+                         junit  junit.xml      JUnit XML, one test per finding, for CI
+                         csv    findings.csv   one row per finding, for spreadsheets
+                         asff   asff.json      AWS Security Finding Format, for Security
+                                               Hub BatchImportFindings (needs the
+                                               cluster's account and region)
+                       With json, diff.json holds the full comparison with the previous scan.
+  --out DIR            Where to write the outputs and the result store, DIR/store, which
+                       keeps every scan and gives the next one its comparison (default: out)
   --fail-on SEVERITY   Exit with code 1 if a check fails at this severity or above:
                        critical, high, medium, low or info (default: never)
   --config FILE        Policy: check parameters, waivers, severity overrides (YAML/JSON)
+  --kubelet-config     Also read each node's kubelet configuration (CIS 3.2.x) through
+                       /api/v1/nodes/NAME/proxy/configz. This needs "get nodes/proxy",
+                       which also lets its holder run commands through the kubelet:
+                       grant it only if you accept that (see CIS 4.1.10)
   --quiet              No progress on stderr
   -h, --help           Show this help
   -v, --version        Show the version
@@ -67,6 +94,7 @@ Examples:
   watchkeeper scan --demo
   watchkeeper scan --context prod-eu --fail-on high
   watchkeeper scan --manifests ./manifests --format json --out results
+  watchkeeper scan --context prod-eu --format json,html,sarif,junit --fail-on high
 `;
 
 function parseSeverity(value: string): Severity {
@@ -82,7 +110,8 @@ function parseFormats(value: string): OutputFormat[] {
   const unknown = formats.filter((f) => !(OUTPUT_FORMATS as readonly string[]).includes(f));
   if (formats.length === 0 || unknown.length > 0) {
     throw new UsageError(
-      `--format takes json, html or json,html; "${unknown.join(',') || value}" is not a format`,
+      `--format takes a comma-separated list of ${OUTPUT_FORMATS.join(', ')}; ` +
+        `"${unknown.join(',') || value}" is not a format`,
     );
   }
   return [...new Set(formats)] as OutputFormat[];
@@ -105,6 +134,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'fail-on': { type: 'string' },
         config: { type: 'string' },
         quiet: { type: 'boolean' },
+        'kubelet-config': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -132,6 +162,9 @@ export function parseCommand(argv: readonly string[]): Command {
   const [source, ...others] = sources;
   if (!source) throw new UsageError('say what to scan: --demo, --context NAME or --manifests DIR');
   if (others.length > 0) throw new UsageError('give only one of --demo, --context and --manifests');
+  if (values['kubelet-config'] && source.type === 'manifests') {
+    throw new UsageError('--kubelet-config reads live nodes; it does not apply to --manifests');
+  }
 
   return {
     command: 'scan',
@@ -142,6 +175,7 @@ export function parseCommand(argv: readonly string[]): Command {
       out: values.out ?? 'out',
       ...(values['fail-on'] !== undefined ? { failOn: parseSeverity(values['fail-on']) } : {}),
       ...(values.config !== undefined ? { config: values.config } : {}),
+      kubeletConfig: values['kubelet-config'] === true,
       quiet: values.quiet === true,
     },
   };

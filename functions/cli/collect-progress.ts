@@ -21,6 +21,19 @@ export function collectProgress(progress: Progress): (event: CollectProgressEven
       case 'kind-failed':
         progress.warn(`could not read ${event.kind} (${event.gap.reason}): ${event.gap.message}`);
         break;
+      case 'kubelet-started':
+        progress.info(
+          `kubelet config: reading /configz of ${event.nodes} node${event.nodes === 1 ? '' : 's'}`,
+        );
+        break;
+      case 'kubelet-finished':
+        progress.info(
+          `kubelet config: ${event.read} read, ${event.failed} failed, ${event.skipped} AWS-operated (${(event.durationMs / 1000).toFixed(1)}s)`,
+        );
+        break;
+      case 'kubelet-failed':
+        progress.warn(`could not read kubelet configs (${event.gap.reason}): ${event.gap.message}`);
+        break;
       default:
         break;
     }

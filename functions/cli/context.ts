@@ -23,6 +23,7 @@ export async function snapshotFromContext(input: {
   kinds: readonly ReadKind[];
   progress: Progress;
   clusterName?: string | undefined;
+  kubeletConfig?: boolean;
 }): Promise<ClusterSnapshot> {
   let reader: ClientNodeKubeReader;
   try {
@@ -56,6 +57,7 @@ export async function snapshotFromContext(input: {
           })),
       },
       now: () => new Date(),
+      kubeletConfig: input.kubeletConfig === true,
       onProgress: collectProgress(input.progress),
     });
   } finally {

@@ -32,6 +32,8 @@ export async function snapshotFromDemo(input: {
   progress: Progress;
   clusterName?: string | undefined;
   dir?: string;
+  /** Read kubelet configs too: the demo grants `get nodes/proxy` only when asked. */
+  kubeletConfig?: boolean;
 }): Promise<ClusterSnapshot> {
   const dir = input.dir ?? DEMO_DIR;
   const eks = await readEksFiles(dir);
@@ -51,6 +53,7 @@ export async function snapshotFromDemo(input: {
     },
     manifestsDir: dir,
     skipManifest: isAwsApiFile,
+    ...(input.kubeletConfig ? { allowedSubresources: ['nodes/proxy'] } : {}),
   });
   const reader = ClientNodeKubeReader.fromEndpoint({
     server: emulator.url,
@@ -66,6 +69,7 @@ export async function snapshotFromDemo(input: {
       kinds: input.kinds,
       eks,
       now: () => new Date(),
+      kubeletConfig: input.kubeletConfig === true,
       onProgress: collectProgress(input.progress),
     });
   } finally {

@@ -1,15 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CHECKS } from '../checks/index.ts';
 import { loadPolicy } from '../config/config.ts';
-import { evaluate } from '../core/engine.ts';
-import { isK8sKind, type K8sKind, type ReadKind } from '../core/kinds.ts';
+import { diffResults, type ScanDiff } from '../core/diff.ts';
 import type { ClusterSnapshot, ScanResult } from '../core/model.ts';
+import type { ResultsStore } from '../core/ports.ts';
+import { AsffInputError, toAsff } from '../report/formats/asff.ts';
+import { toCsv } from '../report/formats/csv.ts';
+import { toJunit } from '../report/formats/junit.ts';
+import { toSarif } from '../report/formats/sarif.ts';
 import { renderClusterReport } from '../report/render.ts';
 import { buildReportView } from '../report/view-model.ts';
+import { assessSnapshot, evaluateSnapshot, kindsToRead, newScanId } from '../scan/pipeline.ts';
 import { FileResultsStore } from '../store/file-results-store.ts';
-import type { ScanOptions } from './args.ts';
+import { FORMAT_FILES, type OutputFormat, type ScanOptions, UsageError } from './args.ts';
 import { snapshotFromContext } from './context.ts';
 import { snapshotFromDemo } from './demo.ts';
 import { snapshotFromManifestsDir } from './offline.ts';
@@ -28,35 +32,44 @@ export interface ScanStreams {
 
 export interface ScanOutcome {
   result: ScanResult;
+  /** What changed since the cluster's previous result in the store. */
+  diff: ScanDiff;
   files: string[];
   thresholdFailed: boolean;
 }
 
-/** `20261123T154000Z-3f9a1c`: sortable by time, unique per run. */
-export function newScanId(now: Date): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
+/** The file beside result.json that holds the whole diff (the report lists only some of it). */
+export const DIFF_FILE = 'diff.json';
 
-/** The kinds the registered checks declare they read: nothing more is collected. */
-export function kindsToRead(): ReadKind[] {
-  return [...new Set(CHECKS.flatMap((check) => check.reads))].sort();
-}
+const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = {
+  json: 'application/json',
+  html: 'text/html; charset=utf-8',
+  sarif: 'application/sarif+json',
+  junit: 'application/xml',
+  csv: 'text/csv; charset=utf-8',
+  asff: 'application/json',
+};
+
+// Shared with the scan-cluster Lambda (functions/scan/pipeline.ts); re-exported for existing callers.
+export { kindsToRead, newScanId };
 
 async function takeSnapshot(options: ScanOptions, progress: Progress): Promise<ClusterSnapshot> {
   const kinds = kindsToRead();
   switch (options.source.type) {
     case 'demo':
-      return snapshotFromDemo({ kinds, progress, clusterName: options.clusterName });
+      return snapshotFromDemo({
+        kinds,
+        progress,
+        clusterName: options.clusterName,
+        kubeletConfig: options.kubeletConfig,
+      });
     case 'context':
       return snapshotFromContext({
         context: options.source.context,
         kinds,
         progress,
         clusterName: options.clusterName,
+        kubeletConfig: options.kubeletConfig,
       });
     case 'manifests':
       return snapshotFromManifestsDir({
@@ -67,7 +80,73 @@ async function takeSnapshot(options: ScanOptions, progress: Progress): Promise<C
   }
 }
 
-/** collect → evaluate → store → render, the same pipeline the scan Lambda runs, in one process. */
+/**
+ * The cluster's latest result in the store, to compare with. A store that cannot be read
+ * is not a reason to lose the scan: the comparison is skipped with a warning.
+ */
+async function previousResult(
+  store: ResultsStore,
+  result: ScanResult,
+  progress: Progress,
+): Promise<ScanResult | undefined> {
+  try {
+    return await store.getLatest(result.cluster);
+  } catch (error) {
+    progress.warn(
+      `could not read the previous result of ${result.cluster.name} (${(error as Error).message}); ` +
+        'nothing to compare with this time',
+    );
+    return undefined;
+  }
+}
+
+/** Every requested output, rendered before anything is written, so a bad one writes nothing. */
+function renderOutputs(
+  formats: readonly OutputFormat[],
+  result: ScanResult,
+  diff: ScanDiff,
+  progress: Progress,
+): Map<OutputFormat, string> {
+  const outputs = new Map<OutputFormat, string>();
+  for (const format of formats) {
+    switch (format) {
+      case 'json':
+        outputs.set(format, `${JSON.stringify(result, null, 2)}\n`);
+        break;
+      case 'html': {
+        progress.step('Rendering the HTML report');
+        const view = buildReportView(
+          result,
+          CHECKS,
+          {},
+          { diff, completeIn: formats.includes('csv') ? ['result.json', FORMAT_FILES.csv] : ['result.json'] },
+        );
+        outputs.set(format, renderClusterReport(view));
+        break;
+      }
+      case 'sarif':
+        outputs.set(format, toSarif(result, CHECKS));
+        break;
+      case 'junit':
+        outputs.set(format, toJunit(result, CHECKS));
+        break;
+      case 'csv':
+        outputs.set(format, toCsv(result, CHECKS));
+        break;
+      case 'asff':
+        try {
+          outputs.set(format, toAsff(result, CHECKS, { diff }));
+        } catch (error) {
+          if (error instanceof AsffInputError) throw new UsageError(`--format asff: ${error.message}`);
+          throw error;
+        }
+        break;
+    }
+  }
+  return outputs;
+}
+
+/** collect → evaluate → diff → store → render, the same pipeline the scan Lambda runs, in one process. */
 export async function runScan(options: ScanOptions, streams: ScanStreams): Promise<ScanOutcome> {
   const progress = createProgress(streams.stderr, options.quiet);
   const policy = await loadPolicy(
@@ -78,47 +157,52 @@ export async function runScan(options: ScanOptions, streams: ScanStreams): Promi
   const scanId = newScanId(startedAt);
 
   const snapshot = await takeSnapshot(options, progress);
-  const k8sKinds = kindsToRead().filter((kind): kind is K8sKind => isK8sKind(kind));
-  const k8sGaps = snapshot.gaps.filter((gap) => isK8sKind(gap.kind));
-  if (k8sKinds.length > 0 && k8sGaps.length >= k8sKinds.length) {
-    const reasons = [...new Set(k8sGaps.map((gap) => `${gap.reason}: ${gap.message}`))]
-      .slice(0, 3)
-      .join('; ');
-    throw new ScanUnreadableError(`could not read the cluster ${snapshot.cluster.name} at all (${reasons})`);
+  const assessment = assessSnapshot(snapshot);
+  if (assessment.outcome !== 'scanned') {
+    throw new ScanUnreadableError(
+      `could not read the cluster ${snapshot.cluster.name} at all (${assessment.outcome}: ${assessment.reason ?? 'no reason given'})`,
+    );
   }
+  if (assessment.reason) progress.info(assessment.reason);
 
   progress.step(`Evaluating ${CHECKS.length} checks`);
-  const result = evaluate({
-    snapshot,
-    checks: CHECKS,
-    policy,
-    scanId,
-    startedAt: startedAt.toISOString(),
-    now: () => new Date().toISOString(),
-  });
+  const result = evaluateSnapshot({ snapshot, policy, scanId, startedAt, now: () => new Date() });
 
   const out = resolve(options.out);
-  await mkdir(out, { recursive: true });
-  const files: string[] = [];
   const store = new FileResultsStore({ root: join(out, 'store') });
+  // Read before this result is stored: afterwards the latest pointer names this scan.
+  const diff = diffResults(await previousResult(store, result, progress), result);
+  const outputs = renderOutputs(options.formats, result, diff, progress);
+
+  await mkdir(out, { recursive: true });
   const stored = await store.putResult(result);
-  if (options.formats.includes('json')) {
-    const file = join(out, 'result.json');
-    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  // Still-failing findings are counted but not listed: each one is in result.json already.
+  const diffJson = `${JSON.stringify({ ...diff, stillFailing: undefined }, null, 2)}\n`;
+  await store.putArtifact(scanId, stored.clusterKey, DIFF_FILE, diffJson, 'application/json');
+  const files: string[] = [];
+  for (const [format, body] of outputs) {
+    const name = FORMAT_FILES[format];
+    const file = join(out, name);
+    await writeFile(file, body);
+    // result.json is the stored result itself; every other output is kept beside it.
+    if (format !== 'json')
+      await store.putArtifact(scanId, stored.clusterKey, name, body, CONTENT_TYPES[format]);
     files.push(file);
-  }
-  if (options.formats.includes('html')) {
-    progress.step('Rendering the HTML report');
-    const html = renderClusterReport(buildReportView(result, CHECKS));
-    const file = join(out, 'report.html');
-    await writeFile(file, html);
-    await store.putArtifact(scanId, stored.clusterKey, 'report.html', html, 'text/html; charset=utf-8');
-    files.push(file);
+    if (format === 'json') {
+      const diffFile = join(out, DIFF_FILE);
+      await writeFile(diffFile, diffJson);
+      files.push(diffFile);
+    }
   }
   progress.done();
 
-  streams.stdout.write(`${formatSummary(result)}\n\n`);
+  streams.stdout.write(`${formatSummary(result, diff)}\n\n`);
   for (const file of files) streams.stdout.write(`Wrote ${file}\n`);
   streams.stdout.write(`Stored the result under ${join(out, 'store', stored.key)}\n`);
-  return { result, files, thresholdFailed: options.failOn ? failsThreshold(result, options.failOn) : false };
+  return {
+    result,
+    diff,
+    files,
+    thresholdFailed: options.failOn ? failsThreshold(result, options.failOn) : false,
+  };
 }

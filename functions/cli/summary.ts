@@ -1,5 +1,7 @@
+import type { ScanDiff } from '../core/diff.ts';
 import type { CheckSummary, ScanResult, Score, Severity } from '../core/model.ts';
 import { SEVERITIES } from '../core/model.ts';
+import { diffLine } from '../report/changes.ts';
 
 const RESPONSIBILITY_LABEL = { aws: 'AWS-managed', shared: 'Shared', customer: 'Customer' } as const;
 
@@ -50,13 +52,17 @@ export function terminalSafe(text: string, max = 120): string {
 
 const severityRank = (s: Severity) => SEVERITIES.indexOf(s);
 
-/** The plain-text summary printed on stdout after a scan. */
-export function formatSummary(result: ScanResult): string {
+/**
+ * The plain-text summary printed on stdout after a scan; with a diff, a line saying what
+ * changed since the previous scan ("no longer evaluated" apart from "resolved").
+ */
+export function formatSummary(result: ScanResult, diff?: ScanDiff): string {
   const lines: string[] = [];
   const { scores } = result;
   lines.push(
     `Watchkeeper scan of ${terminalSafe(result.cluster.name)} (${result.source}, ${result.checks.length} checks)`,
   );
+  if (diff) lines.push(terminalSafe(diffLine(diff), 200));
   lines.push('');
   lines.push(
     ...table(

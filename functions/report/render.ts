@@ -1,41 +1,33 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { SEVERITIES, STATUSES } from '../core/model.ts';
+import { baseStylesheet, inlineStylesheets, SHARED_TEMPLATES_SET } from './stylesheets.ts';
+import { resolveTemplatesDir } from './templates-dir.ts';
+import { barWidth, severityClass, statusClass, toneClass } from './text.ts';
 import type { ReportView } from './view-model.ts';
 
 /**
- * Renders report views with the templates in `templates/`, in a Handlebars environment of
- * its own: only the helpers below, strict mode (a field the view lacks is an error, not an
- * empty string), no helper calls the compiler does not know, and no partial indentation
- * (it would shift the text of `<pre>` blocks).
+ * Renders the cluster report with the templates in `templates/cluster-report/`, in a
+ * Handlebars environment of its own: only the helpers below, strict mode (a field the view
+ * lacks is an error, not an empty string), no helper calls the compiler does not know, and
+ * no partial indentation (it would shift the text of `<pre>` blocks).
  *
- * Everything in a view is printed with `{{ }}`, which HTML-escapes. The one unescaped
- * insertion is our own stylesheet, passed as the `@styles` data variable rather than in
- * the view, so no view value can reach it.
+ * Everything in a view is printed with `{{ }}`, which HTML-escapes. The two unescaped
+ * insertions are our own files, the stylesheets (`@styles`: the shared base.css and
+ * report.css, each in its `<style>` element) and the filter script (`@script`), passed as
+ * data variables rather than in the view, so no view value can reach them. The Content-Security-Policy allows exactly that script, by its SHA-256 hash computed
+ * here from the bytes inserted; no other script, and nothing from the network, can run.
  */
 
-export const DEFAULT_TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
+/** The cluster report's templates in the repository (a bundle finds its own copy, see below). */
+export const DEFAULT_TEMPLATES_DIR = new URL('../../templates/cluster-report/', import.meta.url);
 
 export class TemplateError extends Error {
   override name = 'TemplateError';
 }
 
-function includes<T extends string>(list: readonly T[], value: unknown): value is T {
-  return typeof value === 'string' && (list as readonly string[]).includes(value);
-}
-
-/** CSS classes for the closed vocabularies; anything else gets the `unknown` class. */
-const HELPERS = {
-  severityClass: (severity: unknown): string =>
-    includes(SEVERITIES, severity) ? `sev-${severity}` : 'sev-unknown',
-  statusClass: (status: unknown): string =>
-    includes(STATUSES, status) ? `st-${status.replace('_', '-')}` : 'st-unknown',
-  toneClass: (tone: unknown): string =>
-    includes(['good', 'fair', 'poor', 'none'] as const, tone) ? `tone-${tone}` : 'tone-none',
-  /** A CSS width for a 0..100 score; an absent score draws an empty bar. */
-  barWidth: (value: unknown): string =>
-    typeof value === 'number' && Number.isFinite(value) ? `${Math.min(100, Math.max(0, value))}%` : '0%',
-} as const;
+/** CSS classes for the closed vocabularies (anything else gets an `unknown` class) and bar widths. */
+const HELPERS = { severityClass, statusClass, toneClass, barWidth } as const;
 
 const COMPILE_OPTIONS = {
   strict: true,
@@ -48,10 +40,38 @@ const PARTIAL_FILE = /^([a-z][a-z0-9-]*)\.hbs$/;
 
 export interface ReportRenderer {
   renderClusterReport(view: ReportView): string;
+  /** The page's Content-Security-Policy (the same for every report of this renderer). */
+  readonly contentSecurityPolicy: string;
 }
 
-/** Loads and compiles the templates in `templatesDir` (a directory URL ending in `/`). */
-export function createReportRenderer(templatesDir: URL = DEFAULT_TEMPLATES_DIR): ReportRenderer {
+/** `'sha256-…'`: a CSP source that allows exactly one inline script. */
+export function scriptHashSource(script: string): string {
+  return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
+}
+
+export function contentSecurityPolicy(script: string): string {
+  return [
+    "default-src 'none'",
+    `script-src ${scriptHashSource(script)}`,
+    // The score bars set their width inline.
+    "style-src 'unsafe-inline'",
+    // The script writes no markup; Trusted Types make sure nothing else can either.
+    "require-trusted-types-for 'script'",
+    "trusted-types 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/**
+ * Loads and compiles the templates in `templatesDir` (a directory URL ending in `/`); by
+ * default `templates/cluster-report/` beside a Lambda bundle, else in the repository. The
+ * shared stylesheet comes from `sharedDir`, by default `templates/shared/` found the same way.
+ */
+export function createReportRenderer(
+  templatesDir: URL = resolveTemplatesDir('cluster-report'),
+  sharedDir: URL = resolveTemplatesDir(SHARED_TEMPLATES_SET),
+): ReportRenderer {
   const env = Handlebars.create();
   for (const [name, helper] of Object.entries(HELPERS)) env.registerHelper(name, helper);
 
@@ -62,13 +82,23 @@ export function createReportRenderer(templatesDir: URL = DEFAULT_TEMPLATES_DIR):
     if (name) env.registerPartial(name, env.compile(read(`partials/${file}`), COMPILE_OPTIONS));
   }
 
-  const styles = read('report.css');
-  // The stylesheet is inserted unescaped inside <style>; it must not be able to close it.
-  if (styles.includes('<')) throw new TemplateError('report.css may not contain "<"');
+  // The stylesheets are inserted unescaped inside <style>; none may be able to close it.
+  const styles = inlineStylesheets(
+    [baseStylesheet(sharedDir), new URL('report.css', templatesDir)],
+    (message) => new TemplateError(message),
+  );
+  const script = read('report.js');
+  // Likewise for the script inside <script>: no `</script`, and no `<!--` (which changes how
+  // the HTML parser ends the element).
+  if (/<\/script|<!--/i.test(script)) {
+    throw new TemplateError('report.js may not contain "</script" or "<!--"');
+  }
+  const csp = contentSecurityPolicy(script);
   const report = env.compile<ReportView>(read('report.hbs'), COMPILE_OPTIONS);
 
   return {
-    renderClusterReport: (view) => report(view, { data: { styles } }),
+    renderClusterReport: (view) => report(view, { data: { styles, script, csp } }),
+    contentSecurityPolicy: csp,
   };
 }
 

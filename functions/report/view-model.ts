@@ -1,8 +1,8 @@
+import type { DiffCategory, DiffEntry, ScanDiff } from '../core/diff.ts';
 import type {
   Check,
   CheckSummary,
   Finding,
-  FrameworkId,
   FrameworkRef,
   Responsibility,
   ScanResult,
@@ -11,8 +11,14 @@ import type {
   Status,
   Waiver,
 } from '../core/model.ts';
-import { SEVERITIES, STATUSES } from '../core/model.ts';
+import { RESPONSIBILITIES, SEVERITIES, STATUSES } from '../core/model.ts';
 import { SCORING_RULES } from '../core/scoring.ts';
+import { diffCountsText } from './changes.ts';
+import { frameworkLabel, SEVERITY_LABELS, STATUS_LABELS } from './labels.ts';
+import { capper, EMPTY, finiteOrNull, formatDuration, formatTime, percentText, type Tone, toneOf } from './text.ts';
+
+export { SEVERITY_LABELS, STATUS_LABELS } from './labels.ts';
+export { EMPTY, type Tone } from './text.ts';
 
 /**
  * The single-cluster report as plain data: everything the templates print, already
@@ -28,26 +34,58 @@ import { SCORING_RULES } from '../core/scoring.ts';
 export type ReportCheckInfo = Pick<Check, 'id' | 'title' | 'rationale' | 'remediation' | 'docs'>;
 
 export interface ReportViewOptions {
-  /** Resources listed per check and status in the HTML; the rest are counted. Default 200. */
+  /**
+   * Resources listed per check and status in the HTML; the rest are counted and left to
+   * result.json (and findings.csv). Default 100: a 100,000-finding scan stays a page a
+   * browser opens in seconds.
+   */
   maxResourcesPerCheck?: number;
+  /**
+   * Resource rows the whole page may list (failing, manual and waived, all checks together).
+   * When more lists than this allows would each show maxResourcesPerCheck rows, every list
+   * shows fewer (at least 20). Default 5,000: enough to act on, small enough to open fast.
+   */
+  maxRowsInPage?: number;
   /** Longest untrusted string printed, in characters; longer ones are cut. Default 1,000. */
   maxStringLength?: number;
   /** Failing checks listed in the summary at the top. Default 10. */
   maxTopFailing?: number;
+  /** Entries listed per kind of change (new failures, resolved, …). Default 100. */
+  maxChangesPerList?: number;
+  /** Namespaces offered by the namespace filter. Default 1,000. */
+  maxNamespaceOptions?: number;
+  /**
+   * Checks start expanded when the report lists at most this many resources in all;
+   * bigger reports start collapsed (one line per check). Default 250.
+   */
+  expandUpTo?: number;
+}
+
+export interface ReportContext {
+  /** The diff against the previous scan of the cluster; absent when none was made. */
+  diff?: ScanDiff;
+  /**
+   * Files beside the report that hold every finding, named where the HTML lists only some.
+   * Default `['result.json']`.
+   */
+  completeIn?: readonly string[];
 }
 
 export const DEFAULT_REPORT_LIMITS = {
-  maxResourcesPerCheck: 200,
+  maxResourcesPerCheck: 100,
+  maxRowsInPage: 5000,
   maxStringLength: 1000,
   maxTopFailing: 10,
+  maxChangesPerList: 100,
+  maxNamespaceOptions: 1000,
+  expandUpTo: 250,
 } as const satisfies Required<ReportViewOptions>;
+
+/** The fewest rows a list shows, whatever the page budget. */
+const MIN_ROWS_PER_LIST = 20;
 
 /** Evidence entries printed per resource. */
 const MAX_EVIDENCE_ENTRIES = 20;
-
-export const EMPTY = '—';
-
-export type Tone = 'good' | 'fair' | 'poor' | 'none';
 
 export interface CountView {
   status: Status;
@@ -106,6 +144,8 @@ export interface WaiverRefView {
 }
 
 export interface ResourceView {
+  /** The namespace filter's token: `ns:<encoded namespace>`, or `cluster` for cluster-scoped. */
+  nsToken: string;
   kind: string;
   namespace: string | null;
   name: string;
@@ -123,6 +163,8 @@ export interface ResourceListView {
   total: number;
   /** Listed in result.json but not in the HTML. */
   hidden: number;
+  /** Where the hidden ones are: `result.json`, or `result.json and findings.csv`. */
+  completeIn: string;
 }
 
 export interface CheckView {
@@ -151,6 +193,12 @@ export interface CheckView {
   waived: ResourceListView;
   /** The check is in the result but not in the catalog this report was built with. */
   catalogMissing: boolean;
+  /** Whether the check's details start open (small reports) or collapsed (big ones). */
+  expanded: boolean;
+  /** Filter tokens, space-separated: `fw:<id>` per framework. */
+  frameworkTokens: string;
+  /** Filter tokens, space-separated: the namespaces of its failing, manual and waived findings. */
+  namespaceTokens: string;
 }
 
 export interface SectionView {
@@ -193,6 +241,66 @@ export interface WaiverView {
   expires: string;
   /** e.g. `namespace=kube-system, kind=Deployment`, or `whole cluster`. */
   scope: string;
+}
+
+export interface OptionView {
+  value: string;
+  label: string;
+}
+
+export interface FiltersView {
+  severities: OptionView[];
+  responsibilities: OptionView[];
+  frameworks: OptionView[];
+  namespaces: OptionView[];
+  /** Namespaces left out of the namespace filter (beyond maxNamespaceOptions). */
+  namespacesHidden: number;
+}
+
+export interface ChangeItemView {
+  /** The check's anchor in this report, or null when the check is not in it. */
+  anchor: string | null;
+  checkId: string;
+  title: string;
+  severity: Severity;
+  severityLabel: string;
+  responsibility: Responsibility;
+  responsibilityLabel: string;
+  frameworkTokens: string;
+  nsToken: string;
+  kind: string;
+  display: string;
+  path: string | null;
+  message: string;
+  /** e.g. `Passed → Failed`, `Failed → no longer reported`. */
+  transition: string;
+  /** Why, when there is more to say: the reason it was not evaluated, the waiver. */
+  note: string | null;
+}
+
+export interface ChangeGroupView {
+  id: DiffCategory;
+  title: string;
+  description: string;
+  /** The status whose colours the group takes. */
+  status: Status;
+  count: number;
+  items: ChangeItemView[];
+  hidden: number;
+}
+
+export interface ChangesView {
+  /** Whether a previous scan was compared with. */
+  hasPrevious: boolean;
+  previousScanId: string | null;
+  previousFinishedAt: string | null;
+  /** `+3 new failures, −2 resolved, 1 no longer evaluated`. */
+  headline: string;
+  stillFailing: number;
+  /** Whether anything but "still failing" changed. */
+  anyChange: boolean;
+  /** The non-empty groups, in reading order: new failures first. */
+  groups: ChangeGroupView[];
 }
 
 export interface GapView {
@@ -244,29 +352,16 @@ export interface ReportView {
     unused: WaiverView[];
   };
   gaps: GapView[];
+  /** Null when the report was built without a diff (no store to compare with). */
+  changes: ChangesView | null;
+  filters: FiltersView;
   limits: {
     maxResourcesPerCheck: number;
     maxStringLength: number;
   };
+  /** Where every finding is, for the footer. */
+  completeIn: string;
 }
-
-export const SEVERITY_LABELS: Record<Severity, string> = {
-  critical: 'Critical',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  info: 'Info',
-};
-
-export const STATUS_LABELS: Record<Status, string> = {
-  pass: 'Passed',
-  fail: 'Failed',
-  not_applicable: 'Not applicable',
-  not_evaluated: 'Not evaluated',
-  manual: 'Manual',
-  inherited: 'Inherited',
-  waived: 'Waived',
-};
 
 const RESPONSIBILITY_SECTIONS: Record<Responsibility, { title: string; short: string; description: string }> =
   {
@@ -293,51 +388,6 @@ const RESPONSIBILITY_SECTIONS: Record<Responsibility, { title: string; short: st
   };
 
 const SECTION_ORDER: readonly Responsibility[] = ['aws', 'shared', 'customer'];
-
-const FRAMEWORK_LABELS: Record<FrameworkId, { name: string; short: string }> = {
-  'cis-eks-1.8.0': { name: 'CIS Amazon EKS Benchmark v1.8.0', short: 'CIS' },
-  'pss-baseline': { name: 'Pod Security Standards — Baseline', short: 'PSS Baseline' },
-  'pss-restricted': { name: 'Pod Security Standards — Restricted', short: 'PSS Restricted' },
-  'nsa-cisa-1.2': { name: 'NSA/CISA Kubernetes Hardening Guide v1.2', short: 'NSA/CISA' },
-  'eks-best-practices': { name: 'Amazon EKS Best Practices Guide', short: 'EKS BP' },
-};
-
-function frameworkLabel(id: string): { name: string; short: string } {
-  return Object.hasOwn(FRAMEWORK_LABELS, id) ? FRAMEWORK_LABELS[id as FrameworkId] : { name: id, short: id };
-}
-
-// C0/C1 controls (but tab and newline) and the characters that reorder text (Trojan Source,
-// CVE-2021-42574), which could make a resource name read as another.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-function visible(text: string): string {
-  return text.replace(INVISIBLE, (char) => `\\u{${char.codePointAt(0)?.toString(16).padStart(4, '0')}}`);
-}
-
-/** Makes a ScanResult-sourced value safe to print: a string, visible, at most `max` characters. */
-function capper(max: number): (value: unknown) => string {
-  return (value) => {
-    const text = visible(typeof value === 'string' ? value : value === undefined ? '' : String(value));
-    if (text.length <= max) return text;
-    return `${text.slice(0, max)}… [${text.length - max} more characters]`;
-  };
-}
-
-function percentText(value: number | null): string {
-  return value === null ? EMPTY : `${value.toFixed(1).replace(/\.0$/, '')}%`;
-}
-
-function toneOf(compliance: number | null): Tone {
-  if (compliance === null) return 'none';
-  if (compliance >= 90) return 'good';
-  if (compliance >= 70) return 'fair';
-  return 'poor';
-}
-
-function finiteOrNull(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
 
 function scoreView(id: string, label: string, score: Score | undefined): ScoreView {
   const counts = score?.counts;
@@ -386,25 +436,6 @@ function docLink(url: string): LinkView | null {
   }
 }
 
-function formatTime(iso: string, cap: (value: unknown) => string): string {
-  const time = Date.parse(iso);
-  if (Number.isNaN(time)) return cap(iso);
-  return `${new Date(time)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d{3}Z$/, '')} UTC`;
-}
-
-function formatDuration(startedAt: string, finishedAt: string): string {
-  const ms = Date.parse(finishedAt) - Date.parse(startedAt);
-  if (!Number.isFinite(ms) || ms < 0) return EMPTY;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
-  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
-}
-
 function scopeText(waiver: Waiver, cap: (value: unknown) => string): string {
   const scope = waiver.scope ?? {};
   const parts: string[] = [];
@@ -417,23 +448,126 @@ function scopeText(waiver: Waiver, cap: (value: unknown) => string): string {
   return cap(parts.length > 0 ? parts.join(', ') : 'every resource');
 }
 
+const NS_CLUSTER = 'cluster';
+
+/** The namespace filter's token for a resource: whitespace-free whatever the namespace holds. */
+function nsTokenOf(namespace: string | undefined): string {
+  return namespace ? `ns:${encodeURIComponent(namespace)}` : NS_CLUSTER;
+}
+
+function frameworkTokensOf(frameworks: readonly FrameworkRef[] | undefined): string {
+  return [...new Set((frameworks ?? []).map((ref) => `fw:${encodeURIComponent(ref.framework)}`))].join(' ');
+}
+
+function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? 'result.json';
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+const CHANGE_GROUPS: ReadonlyArray<{
+  id: DiffCategory;
+  title: string;
+  description: string;
+  status: Status;
+}> = [
+  {
+    id: 'newFailures',
+    title: 'New failures',
+    description: 'Failing now, and not failing (or not there) in the previous scan.',
+    status: 'fail',
+  },
+  {
+    id: 'waiverExpired',
+    title: 'Waivers expired',
+    description:
+      'Waived in the previous scan and failing again: the waiver expired or no longer covers them.',
+    status: 'fail',
+  },
+  {
+    id: 'noLongerEvaluated',
+    title: 'No longer evaluated',
+    description:
+      'Failing in the previous scan and not checked in this one (data could not be read, or the check did ' +
+      'not run). Not counted as resolved: nobody knows whether they are fixed.',
+    status: 'not_evaluated',
+  },
+  {
+    id: 'resolved',
+    title: 'Resolved',
+    description:
+      'Failing (or waived) in the previous scan; now passing, or no longer reported by a check that ran.',
+    status: 'pass',
+  },
+  {
+    id: 'newlyWaived',
+    title: 'Newly waived',
+    description: 'A waiver now covers these failures. They still do not count as passed.',
+    status: 'waived',
+  },
+];
+
+function statusText(status: Status | null): string {
+  return status === null ? 'not reported' : (STATUS_LABELS[status] ?? status);
+}
+
+function transitionOf(category: DiffCategory, entry: DiffEntry): string {
+  const before = entry.previousStatus === null ? 'Not reported' : statusText(entry.previousStatus);
+  switch (category) {
+    case 'resolved':
+      if (entry.resolution === 'passes') return `${before} → Passed`;
+      if (entry.resolution === 'not_applicable') return `${before} → Not applicable`;
+      return `${before} → no longer reported`;
+    case 'noLongerEvaluated':
+      return `${before} → ${entry.status === null ? 'Not evaluated' : statusText(entry.status)}`;
+    default:
+      return `${before} → ${statusText(entry.status)}`;
+  }
+}
+
+function noteOf(category: DiffCategory, entry: DiffEntry): string | null {
+  const waiver = entry.waiver;
+  switch (category) {
+    case 'noLongerEvaluated':
+      return entry.reason ?? null;
+    case 'resolved':
+      return entry.resolution === 'gone'
+        ? 'The check ran and no longer reports this resource or field: it was fixed, changed or removed.'
+        : null;
+    case 'newlyWaived':
+      return waiver
+        ? `Waiver ${waiver.id} (owner ${waiver.owner}, until ${waiver.expires}): ${waiver.reason}`
+        : null;
+    case 'waiverExpired':
+      if (!waiver) return null;
+      return entry.waiverEnd === 'expired'
+        ? `Waiver ${waiver.id} expired (${waiver.expires}).`
+        : `Waiver ${waiver.id} no longer covers this finding (removed from the policy or its scope changed).`;
+    default:
+      return null;
+  }
+}
+
 /**
- * Builds the view of one cluster's result. Pure: the same result and catalog give the same
- * view. `checks` supplies rationale, remediation and docs; a check missing from it is still
- * reported, from the result alone.
+ * Builds the view of one cluster's result. Pure: the same result, catalog and diff give the
+ * same view. `checks` supplies rationale, remediation and docs; a check missing from it is
+ * still reported, from the result alone.
  */
 export function buildReportView(
   result: ScanResult,
   checks: readonly ReportCheckInfo[],
   options: ReportViewOptions = {},
+  context: ReportContext = {},
 ): ReportView {
-  const maxResources = Math.max(
-    0,
-    options.maxResourcesPerCheck ?? DEFAULT_REPORT_LIMITS.maxResourcesPerCheck,
-  );
-  const maxString = Math.max(1, options.maxStringLength ?? DEFAULT_REPORT_LIMITS.maxStringLength);
-  const maxTop = Math.max(0, options.maxTopFailing ?? DEFAULT_REPORT_LIMITS.maxTopFailing);
+  const limit = (value: number | undefined, fallback: number, min = 0) => Math.max(min, value ?? fallback);
+  const maxPerList = limit(options.maxResourcesPerCheck, DEFAULT_REPORT_LIMITS.maxResourcesPerCheck);
+  const maxRows = limit(options.maxRowsInPage, DEFAULT_REPORT_LIMITS.maxRowsInPage);
+  const maxString = limit(options.maxStringLength, DEFAULT_REPORT_LIMITS.maxStringLength, 1);
+  const maxTop = limit(options.maxTopFailing, DEFAULT_REPORT_LIMITS.maxTopFailing);
+  const maxChanges = limit(options.maxChangesPerList, DEFAULT_REPORT_LIMITS.maxChangesPerList);
+  const maxNamespaces = limit(options.maxNamespaceOptions, DEFAULT_REPORT_LIMITS.maxNamespaceOptions);
+  const expandUpTo = limit(options.expandUpTo, DEFAULT_REPORT_LIMITS.expandUpTo);
   const cap = capper(maxString);
+  const completeIn = joinNames((context.completeIn ?? ['result.json']).map((name) => cap(name)));
 
   const catalog = new Map(checks.map((check) => [check.id, check]));
   const findingsByCheck = new Map<string, Finding[]>();
@@ -442,6 +576,8 @@ export function buildReportView(
     if (list) list.push(finding);
     else findingsByCheck.set(finding.checkId, [finding]);
   }
+  const namespaces = new Set<string>();
+  let clusterScoped = false;
 
   const resourceView = (finding: Finding): ResourceView => {
     const { resource } = finding;
@@ -451,6 +587,7 @@ export function buildReportView(
       .slice(0, MAX_EVIDENCE_ENTRIES)
       .map(([key, value]) => ({ key: cap(key), value: cap(value === null ? 'null' : value) }));
     return {
+      nsToken: nsTokenOf(resource.namespace),
       kind: cap(resource.kind),
       namespace,
       name,
@@ -470,18 +607,50 @@ export function buildReportView(
     };
   };
 
+  // How many rows each list (a check's failing or manual findings, its waived findings) may
+  // show: maxResourcesPerCheck, lowered when the whole page would list more than
+  // maxRowsInPage, but never below MIN_ROWS_PER_LIST.
+  const listedStatus = (summary: CheckSummary) =>
+    summary.status === 'fail' || summary.status === 'manual' ? summary.status : undefined;
+  const listSizes: number[] = [];
+  for (const summary of result.checks) {
+    const findings = findingsByCheck.get(summary.checkId) ?? [];
+    const listed = listedStatus(summary);
+    let rows = 0;
+    let waived = 0;
+    for (const finding of findings) {
+      if (finding.status === 'waived') waived += 1;
+      else if (listed && finding.status === listed) rows += 1;
+    }
+    if (rows > 0) listSizes.push(rows);
+    if (waived > 0) listSizes.push(waived);
+  }
+  const fair = listSizes.length > 0 ? Math.floor(maxRows / listSizes.length) : maxPerList;
+  const maxResources = Math.min(maxPerList, Math.max(MIN_ROWS_PER_LIST, fair));
+  const listedRows = listSizes.reduce((sum, size) => sum + Math.min(size, maxResources), 0);
+
   const resourceList = (findings: readonly Finding[]): ResourceListView => ({
     items: findings.slice(0, maxResources).map(resourceView),
     total: findings.length,
     hidden: Math.max(0, findings.length - maxResources),
+    completeIn,
   });
+
+  const expanded = listedRows <= expandUpTo;
 
   const checkView = (summary: CheckSummary): CheckView => {
     const info = catalog.get(summary.checkId);
     const findings = findingsByCheck.get(summary.checkId) ?? [];
-    const listed = summary.status === 'fail' || summary.status === 'manual' ? summary.status : undefined;
+    const listed = listedStatus(summary);
     const failingCount = findings.filter((finding) => finding.status === 'fail').length;
     const remediation = info?.remediation;
+    const nsTokens = new Set<string>();
+    for (const finding of findings) {
+      if (finding.status !== 'fail' && finding.status !== 'manual' && finding.status !== 'waived') continue;
+      nsTokens.add(nsTokenOf(finding.resource.namespace));
+      if (finding.resource.namespace) namespaces.add(finding.resource.namespace);
+      else clusterScoped = true;
+    }
     return {
       id: cap(summary.checkId),
       anchor: anchorOf(summary.checkId),
@@ -520,6 +689,9 @@ export function buildReportView(
       resources: resourceList(listed ? findings.filter((finding) => finding.status === listed) : []),
       waived: resourceList(findings.filter((finding) => finding.status === 'waived')),
       catalogMissing: info === undefined,
+      expanded,
+      frameworkTokens: frameworkTokensOf(summary.frameworks),
+      namespaceTokens: [...nsTokens].join(' '),
     };
   };
 
@@ -556,6 +728,75 @@ export function buildReportView(
     expires: cap(waiver.expires),
     scope: scopeText(waiver, cap),
   });
+
+  const anchors = new Set(result.checks.map((summary) => summary.checkId));
+  const changeItem = (category: DiffCategory, entry: DiffEntry): ChangeItemView => {
+    const namespace = entry.resource.namespace ? cap(entry.resource.namespace) : null;
+    if (entry.resource.namespace) namespaces.add(entry.resource.namespace);
+    else clusterScoped = true;
+    const name = cap(entry.resource.name);
+    const note = noteOf(category, entry);
+    return {
+      anchor: anchors.has(entry.checkId) ? anchorOf(entry.checkId) : null,
+      checkId: cap(entry.checkId),
+      title: cap(catalog.get(entry.checkId)?.title ?? entry.title),
+      severity: entry.severity,
+      severityLabel: SEVERITY_LABELS[entry.severity] ?? cap(entry.severity),
+      responsibility: entry.responsibility,
+      responsibilityLabel: RESPONSIBILITY_SECTIONS[entry.responsibility]?.short ?? cap(entry.responsibility),
+      frameworkTokens: frameworkTokensOf(entry.frameworks),
+      nsToken: nsTokenOf(entry.resource.namespace),
+      kind: cap(entry.resource.kind),
+      display: namespace ? `${namespace}/${name}` : name,
+      path: entry.path ? cap(entry.path) : null,
+      // With no current finding, the message is last night's: say so.
+      message: cap(entry.status === null ? `Previous scan: ${entry.message}` : entry.message),
+      transition: transitionOf(category, entry),
+      note: note === null ? null : cap(note),
+    };
+  };
+
+  const diff = context.diff;
+  const changes: ChangesView | null = diff
+    ? {
+        hasPrevious: diff.previous !== null,
+        previousScanId: diff.previous ? cap(diff.previous.scanId) : null,
+        previousFinishedAt: diff.previous ? formatTime(diff.previous.finishedAt, cap) : null,
+        headline: diffCountsText(diff),
+        stillFailing: diff.counts.stillFailing,
+        anyChange: CHANGE_GROUPS.some((group) => diff.counts[group.id] > 0),
+        groups: CHANGE_GROUPS.filter((group) => diff[group.id].length > 0).map((group) => ({
+          ...group,
+          count: diff[group.id].length,
+          items: diff[group.id].slice(0, maxChanges).map((entry) => changeItem(group.id, entry)),
+          hidden: Math.max(0, diff[group.id].length - maxChanges),
+        })),
+      }
+    : null;
+
+  const frameworkIds = new Set<string>();
+  for (const summary of result.checks)
+    for (const ref of summary.frameworks ?? []) frameworkIds.add(ref.framework);
+  const sortedNamespaces = [...namespaces].sort();
+  const filters: FiltersView = {
+    severities: SEVERITIES.map((severity) => ({ value: severity, label: SEVERITY_LABELS[severity] })),
+    responsibilities: RESPONSIBILITIES.map((responsibility) => ({
+      value: responsibility,
+      label: RESPONSIBILITY_SECTIONS[responsibility].short,
+    })),
+    frameworks: [...frameworkIds].sort().map((id) => ({
+      value: `fw:${encodeURIComponent(id)}`,
+      label: cap(frameworkLabel(id).name),
+    })),
+    namespaces: [
+      ...(clusterScoped ? [{ value: NS_CLUSTER, label: '(cluster-scoped resources)' }] : []),
+      ...sortedNamespaces.slice(0, maxNamespaces).map((namespace) => ({
+        value: nsTokenOf(namespace),
+        label: cap(namespace),
+      })),
+    ],
+    namespacesHidden: Math.max(0, sortedNamespaces.length - maxNamespaces),
+  };
 
   const clusterName = cap(result.cluster.name);
   return {
@@ -624,6 +865,9 @@ export function buildReportView(
       reason: cap(gap.reason),
       message: cap(gap.message),
     })),
+    changes,
+    filters,
     limits: { maxResourcesPerCheck: maxResources, maxStringLength: maxString },
+    completeIn,
   };
 }

@@ -23,7 +23,10 @@ describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS 
 
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'wk-demo-'));
-    code = await main(['scan', '--demo', '--out', out], streams);
+    code = await main(
+      ['scan', '--demo', '--out', out, '--format', 'json,html,sarif,junit,csv,asff'],
+      streams,
+    );
   });
 
   it('completes and prints progress on stderr and the summary on stdout', () => {
@@ -33,6 +36,70 @@ describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS 
     expect(streams.stdout.text).toContain('Watchkeeper scan of demo-payments-prod');
     expect(streams.stdout.text).toMatch(/CRITICAL\s+pod-containers-not-privileged/);
     expect(streams.stdout.text).toContain(`Wrote ${join(out, 'report.html')}`);
+    expect(streams.stdout.text).toContain('First scan of this cluster: nothing to compare with yet.');
+  });
+
+  it('writes every format asked for, each one well-formed, and keeps them beside the stored result', async () => {
+    for (const name of [
+      'result.json',
+      'diff.json',
+      'report.html',
+      'result.sarif',
+      'junit.xml',
+      'findings.csv',
+      'asff.json',
+    ]) {
+      expect(streams.stdout.text).toContain(`Wrote ${join(out, name)}`);
+    }
+    const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as ScanResult;
+    const sarif = JSON.parse(await readFile(join(out, 'result.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].tool.driver.rules).toHaveLength(result.checks.length);
+    expect(sarif.runs[0].results).toHaveLength(
+      result.findings.filter((f) => f.status === 'fail' || f.status === 'waived').length,
+    );
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    expect(junit.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    expect(junit.match(/<testcase /g)).toHaveLength(result.findings.length);
+    const csv = await readFile(join(out, 'findings.csv'), 'utf8');
+    expect(
+      csv.startsWith(
+        'checkId,status,severity,responsibility,kind,namespace,name,path,message,frameworks\r\n',
+      ),
+    ).toBe(true);
+    const asff = JSON.parse(await readFile(join(out, 'asff.json'), 'utf8')) as Array<Record<string, unknown>>;
+    expect(asff.length).toBeGreaterThan(0);
+    expect(asff[0]).toMatchObject({
+      SchemaVersion: '2018-10-08',
+      AwsAccountId: '111122223333',
+      ProductArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+    });
+    const stored = (await filesUnder(join(out, 'store'))).map((f) => f.split('/').pop());
+    for (const name of [
+      'report.html',
+      'result.sarif',
+      'junit.xml',
+      'findings.csv',
+      'asff.json',
+      'diff.json',
+    ]) {
+      expect(stored).toContain(name);
+    }
+  });
+
+  it('compares the next scan with this one: the summary line, the report section and diff.json', async () => {
+    const first = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as ScanResult;
+    const again = captureStreams();
+    expect(await main(['scan', '--demo', '--out', out, '--quiet'], again)).toBe(EXIT.ok);
+    expect(again.stdout.text).toContain(
+      `Since the previous scan (${first.scanId}): +0 new failures, \u22120 resolved, 0 no longer evaluated`,
+    );
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('What changed since the previous scan');
+    expect(html).toContain(`Compared with scan <code>${first.scanId}</code>`);
+    const diff = JSON.parse(await readFile(join(out, 'diff.json'), 'utf8'));
+    expect(diff.previous.scanId).toBe(first.scanId);
+    expect(diff.counts.stillFailing).toBe(first.findings.filter((f) => f.status === 'fail').length);
   });
 
   it('writes result.json with the fixed finding interface and every check', async () => {
@@ -45,7 +112,10 @@ describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS 
       region: 'eu-west-1',
     });
     expect(result.checks.map((c) => c.checkId)).toEqual(CHECKS.map((c) => c.id));
-    expect(result.gaps).toEqual([]);
+    // Kubelet config is opt-in (it needs `get nodes/proxy`): its absence is a recorded gap.
+    expect(result.gaps).toEqual([
+      { kind: 'kubelet:configz', reason: 'not_collected', message: expect.any(String) },
+    ]);
     for (const finding of result.findings) {
       expect(Object.keys(finding)).toEqual(
         expect.arrayContaining([

@@ -403,3 +403,61 @@ export function sampleCatalog(specs: readonly CheckSpec[] = SPECS): ReportCheckI
     docs: spec.info?.docs ?? ['https://docs.aws.amazon.com/eks/latest/best-practices/security.html'],
   }));
 }
+
+/** Names and messages that try to break each output format. */
+export const HOSTILE = {
+  cdataEnd: 'x]]><y>',
+  controls: 'bell\u0007esc\u001b[31mnul\u0000',
+  loneSurrogate: 'half\ud800pair',
+  formula: '=HYPERLINK("http://evil.example","click")',
+  plus: '+1+cmd|/C calc!A0',
+  minus: '-2+3',
+  at: '@SUM(A1:A2)',
+  tab: '\tleading-tab',
+  quotesAndCommas: 'say "hi", then, bye',
+  lines: 'line one\r\nline two\nline three',
+  markup: '<script>alert(1)</script>&amp;',
+  emoji: 'pod-🚀-名前',
+} as const;
+
+const HOSTILE_SPEC: CheckSpec = {
+  id: 'hostile-names-check',
+  title: 'A check whose findings carry hostile text',
+  severity: 'high',
+  responsibility: 'customer',
+  frameworks: [{ framework: 'cis-eks-1.8.0', requirement: '4.6.1' }],
+  outcomes: [
+    {
+      status: 'fail',
+      resource: { kind: 'Pod', namespace: HOSTILE.cdataEnd, name: HOSTILE.controls },
+      message: `${HOSTILE.markup} ${HOSTILE.cdataEnd} ${HOSTILE.loneSurrogate}`,
+      path: HOSTILE.lines,
+      evidence: { [HOSTILE.quotesAndCommas]: HOSTILE.controls },
+    },
+    {
+      status: 'fail',
+      resource: { kind: 'Pod', namespace: HOSTILE.formula, name: HOSTILE.plus },
+      message: HOSTILE.minus,
+      path: HOSTILE.at,
+    },
+    {
+      status: 'not_evaluated',
+      resource: { kind: 'Pod', namespace: 'x', name: HOSTILE.tab },
+      message: `${HOSTILE.quotesAndCommas} ${HOSTILE.emoji}`,
+    },
+    {
+      status: 'manual',
+      resource: { kind: 'Pod', namespace: 'x', name: HOSTILE.emoji },
+      message: HOSTILE.lines,
+    },
+  ],
+};
+
+/** The sample result plus one check whose findings carry every string in HOSTILE. */
+export function hostileResult(): ScanResult {
+  return sampleResult([...SPECS, HOSTILE_SPEC]);
+}
+
+export function hostileCatalog(): ReportCheckInfo[] {
+  return sampleCatalog([...SPECS, HOSTILE_SPEC]);
+}

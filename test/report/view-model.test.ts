@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { diffResults } from '../../functions/core/diff.ts';
 import type { ScanResult } from '../../functions/core/model.ts';
 import { SCORING_RULES } from '../../functions/core/scoring.ts';
 import type { CheckView, ReportView } from '../../functions/report/view-model.ts';
@@ -88,6 +89,7 @@ describe('buildReportView', () => {
 
     expect(logging.resources.items).toEqual([
       {
+        nsToken: 'cluster',
         kind: 'Cluster',
         namespace: null,
         name: 'prod-eu-1',
@@ -238,8 +240,8 @@ describe('buildReportView', () => {
 
   it('caps the resources listed per check and counts the rest', () => {
     const pinned = check(build(), 'image-tag-pinned');
-    expect(pinned.resources).toMatchObject({ total: 250, hidden: 50 });
-    expect(pinned.resources.items).toHaveLength(200);
+    expect(pinned.resources).toMatchObject({ total: 250, hidden: 150, completeIn: 'result.json' });
+    expect(pinned.resources.items).toHaveLength(100);
 
     const small = check(build(sampleResult(), { maxResourcesPerCheck: 10 }), 'image-tag-pinned');
     expect(small.resources.items).toHaveLength(10);
@@ -275,5 +277,159 @@ describe('buildReportView', () => {
   it('is plain data that survives JSON', () => {
     const view = build();
     expect(JSON.parse(JSON.stringify(view))).toStrictEqual(view);
+  });
+
+  it('has no changes section without a diff, and says so on the first scan', () => {
+    expect(build().changes).toBeNull();
+
+    const first = buildReportView(
+      sampleResult(),
+      sampleCatalog(),
+      {},
+      { diff: diffResults(undefined, sampleResult()) },
+    );
+    expect(first.changes).toMatchObject({
+      hasPrevious: false,
+      previousScanId: null,
+      anyChange: false,
+      groups: [],
+    });
+  });
+
+  it('lists what changed: new failures first, "no longer evaluated" apart from resolved', () => {
+    const previous = sampleResult();
+    previous.scanId = '20260228T020000Z-0000';
+    previous.finishedAt = '2026-02-28T02:01:00.000Z';
+    // Before: the node checks could read their data and failed; svc-no-nodeport passed;
+    // one more wildcard role failed; the ci/deployer role failed unwaived.
+    const kubelet = previous.findings.find((f) => f.checkId === 'kubelet-anonymous-auth-disabled');
+    if (!kubelet) throw new Error('fixture changed');
+    Object.assign(kubelet, {
+      status: 'fail',
+      resource: { kind: 'Node', name: 'ip-10-0-1-5' },
+      message: 'anonymous auth on',
+      path: 'kubeletConfig.authentication.anonymous.enabled',
+    });
+    const nodeport = previous.findings.find((f) => f.checkId === 'svc-no-nodeport');
+    if (nodeport) nodeport.status = 'pass';
+    previous.findings.push({
+      ...(previous.findings.find(
+        (f) => f.checkId === 'rbac-no-wildcard-rules',
+      ) as ScanResult['findings'][number]),
+      status: 'fail',
+      resource: { kind: 'ClusterRole', name: 'old-admin' },
+      message: 'ClusterRole old-admin grants * on *.',
+    });
+    const deployer = previous.findings.find((f) => f.resource.name === 'deployer');
+    if (deployer) {
+      deployer.status = 'fail';
+      delete deployer.waiver;
+    }
+
+    const view = buildReportView(
+      sampleResult(),
+      sampleCatalog(),
+      { maxChangesPerList: 1 },
+      {
+        diff: diffResults(previous, sampleResult()),
+      },
+    );
+    const changes = view.changes;
+
+    expect(changes).toMatchObject({
+      hasPrevious: true,
+      previousScanId: '20260228T020000Z-0000',
+      previousFinishedAt: '2026-02-28 02:01:00 UTC',
+      headline: '+1 new failure, \u22121 resolved, 1 no longer evaluated, 1 newly waived',
+      anyChange: true,
+    });
+    expect(changes?.groups.map((group) => [group.id, group.count, group.items.length, group.hidden])).toEqual(
+      [
+        ['newFailures', 1, 1, 0],
+        ['noLongerEvaluated', 1, 1, 0],
+        ['resolved', 1, 1, 0],
+        ['newlyWaived', 1, 1, 0],
+      ],
+    );
+    const [added, blind, resolved, waived] = changes?.groups.map((group) => group.items[0]) ?? [];
+    expect(added).toMatchObject({
+      checkId: 'svc-no-nodeport',
+      anchor: 'check-svc-no-nodeport',
+      display: 'shop/debug',
+      transition: 'Passed → Failed',
+      nsToken: 'ns:shop',
+    });
+    expect(blind).toMatchObject({
+      checkId: 'kubelet-anonymous-auth-disabled',
+      display: 'ip-10-0-1-5',
+      transition: 'Failed → Not evaluated',
+      note: 'could not read nodes (forbidden): nodes is forbidden',
+      severityLabel: 'Critical',
+      frameworkTokens: 'fw:cis-eks-1.8.0',
+    });
+    expect(resolved).toMatchObject({ display: 'old-admin', transition: 'Failed → no longer reported' });
+    expect(waived).toMatchObject({
+      display: 'ci/deployer',
+      transition: 'Failed → Waived',
+      note: 'Waiver w-ci-deployer (owner platform-team, until 2099-06-30): CI migration, INC-4411',
+    });
+    expect(changes?.stillFailing).toBeGreaterThan(200);
+  });
+
+  it('caps each kind of change and counts the rest', () => {
+    const previous = sampleResult();
+    previous.findings = previous.findings.filter((f) => f.checkId !== 'image-tag-pinned');
+    const view = buildReportView(
+      sampleResult(),
+      sampleCatalog(),
+      { maxChangesPerList: 10 },
+      {
+        diff: diffResults(previous, sampleResult()),
+      },
+    );
+    expect(view.changes?.groups[0]).toMatchObject({ id: 'newFailures', count: 250, hidden: 240 });
+    expect(view.changes?.groups[0]?.items).toHaveLength(10);
+  });
+
+  it('offers filters for every severity, owner, framework and namespace in the report', () => {
+    const view = build();
+
+    expect(view.filters.severities.map((option) => option.value)).toEqual([
+      'critical',
+      'high',
+      'medium',
+      'low',
+      'info',
+    ]);
+    expect(view.filters.responsibilities).toEqual([
+      { value: 'aws', label: 'AWS-managed' },
+      { value: 'shared', label: 'Shared' },
+      { value: 'customer', label: 'Customer' },
+    ]);
+    expect(view.filters.frameworks.map((option) => option.value)).toEqual([
+      'fw:cis-eks-1.8.0',
+      'fw:eks-best-practices',
+      'fw:nsa-cisa-1.2',
+      'fw:pss-baseline',
+      'fw:pss-restricted',
+    ]);
+    expect(view.filters.namespaces).toEqual([
+      { value: 'cluster', label: '(cluster-scoped resources)' },
+      { value: 'ns:%22%3E%3Csvg%20onload%3Dalert(1)%3E', label: '"><svg onload=alert(1)>' },
+      { value: 'ns:ci', label: 'ci' },
+      { value: 'ns:default', label: 'default' },
+      { value: 'ns:legacy', label: 'legacy' },
+      { value: 'ns:shop', label: 'shop' },
+    ]);
+    expect(build(sampleResult(), { maxNamespaceOptions: 2 }).filters).toMatchObject({ namespacesHidden: 3 });
+    expect(check(view, 'pod-no-privileged-containers')).toMatchObject({
+      frameworkTokens: 'fw:pss-baseline fw:cis-eks-1.8.0',
+      namespaceTokens: 'ns:default ns:%22%3E%3Csvg%20onload%3Dalert(1)%3E',
+    });
+  });
+
+  it('starts expanded when the page lists few resources, collapsed when it lists many', () => {
+    expect(check(build(), 'image-tag-pinned').expanded).toBe(true);
+    expect(check(build(sampleResult(), { expandUpTo: 50 }), 'image-tag-pinned').expanded).toBe(false);
   });
 });
