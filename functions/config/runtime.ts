@@ -194,7 +194,7 @@ export function scanClusterConfig(env: Environment, knownCheckIds: readonly stri
 
 export interface ReportConfig {
   results: ResultsConfig;
-  /** The digest's sender and recipients (sending arrives with the email issue). */
+  /** The digest's sender and recipients: the report function sends the digest when set. */
   email?: { from: string; to: string[] };
   /** Where people open reports (links in the email); https only. */
   reportBaseUrl?: string;

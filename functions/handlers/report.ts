@@ -11,6 +11,9 @@ import {
   summaryOf,
 } from '../core/fleet.ts';
 import type { ResultsStore } from '../core/ports.ts';
+import { type EmailSender, SesSender } from '../notify/ses-sender.ts';
+import { buildDigest } from '../report/digest.ts';
+import { createDigestRenderer, type DigestRenderer } from '../report/digest-render.ts';
 import { createFleetReportRenderer, type FleetReportRenderer } from '../report/fleet-render.ts';
 import { buildFleetReportView, type FleetCheckInfo } from '../report/fleet-view-model.ts';
 import {
@@ -46,8 +49,12 @@ import {
  * entry is missing but whose result was stored is rebuilt from the result.
  *
  * Input: discover's output, passed through (`{ scanId, startedAt, skipped, … }`).
- * Env: RESULTS_BUCKET, RESULTS_KMS_KEY_ID?, EMAIL_FROM?, EMAIL_TO?, REPORT_BASE_URL? (the
- * email digest arrives with a later issue; the settings are read and validated already).
+ * Env: RESULTS_BUCKET, RESULTS_KMS_KEY_ID?, EMAIL_FROM?, EMAIL_TO?, REPORT_BASE_URL?.
+ *
+ * When EMAIL_FROM and EMAIL_TO are set, the email digest (compared with the previous fleet
+ * scan's manifest, linking to `{REPORT_BASE_URL}scans/{scanId}/report`) is sent after the
+ * manifest and the report are written. A digest that cannot be built or sent is logged and
+ * reported in the output (`email.status: 'failed'`); it never fails the fleet scan.
  */
 
 export interface ReportEvent {
@@ -57,11 +64,17 @@ export interface ReportEvent {
   [passedThrough: string]: unknown;
 }
 
+/** What became of the digest; absent when no email is configured. */
+export type DigestOutcome =
+  | { status: 'sent'; recipients: number; messageId?: string; previousScanId: string | null }
+  | { status: 'failed'; error: string };
+
 export interface ReportOutput {
   scanId: string;
   manifestKey: string;
   reportKey: string;
   counts: Record<ClusterOutcome, number> & { clusters: number; skipped: number };
+  email?: DigestOutcome;
 }
 
 export interface ReportDeps {
@@ -69,6 +82,10 @@ export interface ReportDeps {
   store: ResultsStore;
   /** Built on first use: the templates are read and compiled once per container. */
   renderer(): FleetReportRenderer;
+  /** The digest's templates; the repository's `templates/email/` when absent. */
+  digestRenderer?(): DigestRenderer;
+  /** Sends the digest when `config.email` is set; an SES sender from that config when absent. */
+  emailSender?(): EmailSender;
   checks: readonly FleetCheckInfo[];
   now(): Date;
   logger: HandlerLogger;
@@ -77,6 +94,10 @@ export interface ReportDeps {
 
 /** Entries read at once. */
 const READ_CONCURRENCY = 16;
+/** Entries in each list of the digest. */
+export const DIGEST_MAX_ITEMS = 10;
+/** Older scan ids looked at for the previous manifest (a scan may have stored none). */
+const PREVIOUS_SCANS_TRIED = 5;
 
 export const NOT_FINISHED_REASON =
   'scan did not finish: no entry was stored for this cluster (its scan-cluster invocation failed, timed out or never ran; see the map run of the execution)';
@@ -130,6 +151,64 @@ async function entryOf(
     outcome: 'error',
     reason: problem === undefined ? NOT_FINISHED_REASON : `${NOT_FINISHED_REASON}; entry.json: ${problem}`,
   };
+}
+
+/** The manifest of the latest scan before `scanId` that has one, if any. */
+async function previousManifest(store: ResultsStore, scanId: string): Promise<FleetManifest | undefined> {
+  // Every id: a scan started after this one (an on-demand run) may be among the newest.
+  const ids = await store.listScanIds();
+  const older = ids.filter((id) => id < scanId).slice(0, PREVIOUS_SCANS_TRIED);
+  for (const id of older) {
+    const manifest = await store.getManifest(id);
+    if (manifest !== undefined) return manifest;
+  }
+  return undefined;
+}
+
+/** `{base}scans/{scanId}/report`, the API's report route; the base is an https URL. */
+export function reportUrlOf(base: string | undefined, scanId: string): string | undefined {
+  if (base === undefined) return undefined;
+  return new URL(`scans/${encodeURIComponent(scanId)}/report`, base.endsWith('/') ? base : `${base}/`).href;
+}
+
+async function sendDigest(deps: ReportDeps, manifest: FleetManifest): Promise<DigestOutcome | undefined> {
+  const { config, store, logger } = deps;
+  if (config.email === undefined) return undefined;
+  try {
+    let previous: FleetManifest | undefined;
+    try {
+      previous = await previousManifest(store, manifest.scanId);
+    } catch (error) {
+      logger.warn('digest: the previous manifest could not be read; nothing is shown as new', {
+        error: errorText(error),
+      });
+    }
+    const reportUrl = reportUrlOf(config.reportBaseUrl, manifest.scanId);
+    const view = buildDigest(manifest, {
+      ...(previous === undefined ? {} : { previousManifest: previous }),
+      ...(reportUrl === undefined ? {} : { reportUrl }),
+      maxItems: DIGEST_MAX_ITEMS,
+      checks: deps.checks,
+    });
+    const message = (deps.digestRenderer?.() ?? createDigestRenderer()).renderDigest(view);
+    const sender = deps.emailSender?.() ?? new SesSender({ from: config.email.from, to: config.email.to });
+    const sent = await sender.send(message);
+    logger.info('digest sent', {
+      recipients: config.email.to.length,
+      previousScanId: previous?.scanId ?? null,
+      ...(sent.messageId === undefined ? {} : { messageId: sent.messageId }),
+    });
+    return {
+      status: 'sent',
+      recipients: config.email.to.length,
+      ...(sent.messageId === undefined ? {} : { messageId: sent.messageId }),
+      previousScanId: previous?.scanId ?? null,
+    };
+  } catch (error) {
+    const text = errorText(error);
+    logger.error('digest not sent: the fleet scan and its report are complete', { error: text });
+    return { status: 'failed', error: text };
+  }
 }
 
 export function createHandler(source: DepsSource<ReportDeps>) {
@@ -190,11 +269,13 @@ export function createHandler(source: DepsSource<ReportDeps>) {
         notFinished,
         skipped: manifest.skipped.length,
       });
+      const email = await sendDigest(deps(), manifest);
       return {
         scanId,
         manifestKey,
         reportKey,
         counts: { clusters: entries.length, ...outcomes, skipped: manifest.skipped.length },
+        ...(email === undefined ? {} : { email }),
       };
     } finally {
       metrics.publishStoredMetrics();
@@ -206,6 +287,7 @@ export function createHandler(source: DepsSource<ReportDeps>) {
 export function buildDeps(env: NodeJS.ProcessEnv = process.env): () => ReportDeps {
   return () => {
     const config = reportConfig(env);
+    const { email } = config;
     const { logger, metrics } = powertools('watchkeeper-report');
     return {
       config,
@@ -214,6 +296,8 @@ export function buildDeps(env: NodeJS.ProcessEnv = process.env): () => ReportDep
         ...(config.results.kmsKeyId === undefined ? {} : { kmsKeyId: config.results.kmsKeyId }),
       }),
       renderer: lazy(() => createFleetReportRenderer()),
+      digestRenderer: lazy(() => createDigestRenderer()),
+      ...(email === undefined ? {} : { emailSender: lazy(() => new SesSender(email)) }),
       checks: CHECKS,
       now: () => new Date(),
       logger,

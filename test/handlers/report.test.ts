@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../functions/checks/index.ts';
 import { policyFromConfig } from '../../functions/config/config.ts';
 import { type FleetClusterEntry, summaryOf } from '../../functions/core/fleet.ts';
@@ -13,7 +13,9 @@ import {
   createHandler,
   NOT_FINISHED_REASON,
   type ReportDeps,
+  reportUrlOf,
 } from '../../functions/handlers/report.ts';
+import { SesSender } from '../../functions/notify/ses-sender.ts';
 import { createFleetReportRenderer } from '../../functions/report/fleet-render.ts';
 import {
   type FleetCluster,
@@ -24,6 +26,7 @@ import {
 import { evaluateSnapshot } from '../../functions/scan/pipeline.ts';
 import { FileResultsStore } from '../../functions/store/file-results-store.ts';
 import { artifactKey, clusterKeyOf } from '../../functions/store/keys.ts';
+import { type SesLocal, startSesLocal } from '../helpers/ses-local.ts';
 import { recordingLogger, recordingMetrics } from './fakes.ts';
 
 const SCAN_ID = '20261123T020000Z-abc123';
@@ -39,11 +42,11 @@ const POLICY = policyFromConfig(
   CHECKS.map((check) => check.id),
 );
 
-function resultOf(cluster: FleetCluster): ScanResult {
+function resultOf(cluster: FleetCluster, scanId = SCAN_ID): ScanResult {
   return evaluateSnapshot({
     snapshot: newSnapshot(cluster, STARTED, 'kubernetes-api'),
     policy: POLICY,
-    scanId: SCAN_ID,
+    scanId,
     startedAt: new Date(STARTED),
     now: () => NOW,
   });
@@ -52,8 +55,8 @@ function resultOf(cluster: FleetCluster): ScanResult {
 let root: string;
 let store: FileResultsStore;
 
-async function scanned(cluster: FleetCluster, reason?: string): Promise<FleetClusterEntry> {
-  const result = resultOf(cluster);
+async function scanned(cluster: FleetCluster, reason?: string, scanId = SCAN_ID): Promise<FleetClusterEntry> {
+  const result = resultOf(cluster, scanId);
   const stored = await store.putResult(result);
   const entry: FleetClusterEntry = {
     cluster,
@@ -63,7 +66,7 @@ async function scanned(cluster: FleetCluster, reason?: string): Promise<FleetClu
     resultKey: stored.key,
     summary: summaryOf(result),
   };
-  await putEntry(store, SCAN_ID, entry);
+  await putEntry(store, scanId, entry);
   return entry;
 }
 
@@ -242,5 +245,135 @@ describe('report', () => {
       buildDeps({ RESULTS_BUCKET: 'results-bucket', EMAIL_FROM: 'wk@example.com' }),
     );
     await expect(handler({ scanId: SCAN_ID })).rejects.toThrow(/EMAIL_FROM and EMAIL_TO go together/);
+  });
+});
+
+describe('report: the email digest', () => {
+  const PREVIOUS_SCAN_ID = '20261122T020000Z-abc123';
+  const HOSTILE = 'refused <img src=x onerror=alert(1)>\r\nBcc: evil@example.com';
+  const EMAIL = { from: 'watchkeeper@example.com', to: ['security@example.com', 'sre@example.com'] };
+  let ses: SesLocal;
+
+  beforeAll(async () => {
+    ses = await startSesLocal();
+  });
+  afterAll(async () => {
+    await ses?.close();
+  });
+  beforeEach(async () => {
+    await ses.clear();
+  });
+
+  /** Last night's scan of alpha, then tonight's: alpha scanned, beta unreachable with a hostile reason. */
+  async function twoScans(): Promise<void> {
+    const [alpha, beta] = [ref('alpha'), ref('beta')];
+    await putClusterList(store, PREVIOUS_SCAN_ID, [alpha]);
+    await scanned(alpha, undefined, PREVIOUS_SCAN_ID);
+    await createHandler(deps())({ scanId: PREVIOUS_SCAN_ID, startedAt: '2026-11-22T02:00:00.000Z' });
+
+    await putClusterList(store, SCAN_ID, [alpha, beta]);
+    await scanned(alpha);
+    await putEntry(store, SCAN_ID, {
+      cluster: beta,
+      clusterKey: clusterKeyOf(beta),
+      outcome: 'unreachable',
+      reason: HOSTILE,
+    });
+  }
+
+  it('sends the digest through SES after writing the manifest and the report', async () => {
+    await twoScans();
+    const client = ses.client();
+    try {
+      const d = deps({
+        config: {
+          results: { bucket: 'results-bucket' },
+          email: EMAIL,
+          reportBaseUrl: 'https://wk.example.com/prod',
+        },
+        emailSender: () => new SesSender({ ...EMAIL, client }),
+      });
+
+      const output = await createHandler(d)({ scanId: SCAN_ID, startedAt: STARTED });
+
+      expect(output.email).toEqual({
+        status: 'sent',
+        recipients: 2,
+        messageId: expect.any(String),
+        previousScanId: PREVIOUS_SCAN_ID,
+      });
+      expect(await store.getManifest(SCAN_ID)).toBeDefined();
+      expect(await store.getArtifact(output.reportKey)).toBeDefined();
+
+      const emails = await ses.emails();
+      expect(emails).toHaveLength(1);
+      const [email] = emails;
+      expect(email?.from).toBe(EMAIL.from);
+      expect(email?.destination).toEqual({ to: EMAIL.to, cc: [], bcc: [] });
+      expect(email?.subject).toMatch(
+        /^Watchkeeper: 2 clusters, \d+ critical\/high failing, \+\d+ new since the previous scan, 1 unreachable$/,
+      );
+      const html = email?.body.html ?? '';
+      expect(html).toContain(`href="https://wk.example.com/prod/scans/${SCAN_ID}/report"`);
+      expect(html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+      expect(html).not.toContain('<img');
+      expect(html).toContain(`compared with scan ${PREVIOUS_SCAN_ID}`);
+      expect(email?.body.text).toContain('\\u{000d}\\u{000a}Bcc: evil@example.com');
+      expect(email?.body.text).not.toMatch(/^Bcc:/m);
+      expect(JSON.stringify(email)).not.toMatch(/"bcc":\[[^\]]/);
+      expect(d.logger.lines.at(-1)).toMatchObject({ message: 'digest sent' });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('reports a failed send in its output and the log, and never fails the fleet scan', async () => {
+    await twoScans();
+    const d = deps({
+      config: { results: { bucket: 'results-bucket' }, email: EMAIL },
+      emailSender: () => ({
+        send: () => Promise.reject(new Error('MessageRejected: Email address is not verified')),
+      }),
+    });
+
+    const output = await createHandler(d)({ scanId: SCAN_ID, startedAt: STARTED });
+
+    expect(output.email).toEqual({
+      status: 'failed',
+      error: 'Error: MessageRejected: Email address is not verified',
+    });
+    expect(output.counts.clusters).toBe(2);
+    expect(await store.getManifest(SCAN_ID)).toBeDefined();
+    expect(await store.getArtifact(output.reportKey)).toBeDefined();
+    expect(
+      d.logger.lines.some((line) => line.level === 'error' && line.message.startsWith('digest not sent')),
+    ).toBe(true);
+  });
+
+  it('links to the API report route under REPORT_BASE_URL', () => {
+    expect(reportUrlOf(undefined, SCAN_ID)).toBeUndefined();
+    expect(reportUrlOf('https://wk.example.com', SCAN_ID)).toBe(
+      `https://wk.example.com/scans/${SCAN_ID}/report`,
+    );
+    expect(reportUrlOf('https://wk.example.com/prod/', SCAN_ID)).toBe(
+      `https://wk.example.com/prod/scans/${SCAN_ID}/report`,
+    );
+  });
+
+  it('sends nothing and reports no email when none is configured', async () => {
+    await twoScans();
+    let sent = 0;
+    const output = await createHandler(
+      deps({
+        emailSender: () => ({
+          send: async () => {
+            sent += 1;
+            return {};
+          },
+        }),
+      }),
+    )({ scanId: SCAN_ID, startedAt: STARTED });
+    expect(output.email).toBeUndefined();
+    expect(sent).toBe(0);
   });
 });
