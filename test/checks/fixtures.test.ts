@@ -51,12 +51,15 @@ describe('check fixtures', () => {
 });
 
 describe('fixture coverage', () => {
-  it.each(CHECKS.map((c) => [c.id, c] as const))('%s has a fixture for every status it can give', (id, check) => {
-    const expected = new Set(fixtures.filter((f) => f.checkId === id).map((f) => f.expectedStatus));
-    // AWS-operated controls are reported as inherited whatever the cluster looks like.
-    const declared = check.outcomes ?? (check.responsibility === 'aws' ? ['inherited'] : ['pass', 'fail']);
-    for (const status of declared) expect(expected.has(status), `a fixture expecting ${status}`).toBe(true);
-  });
+  it.each(CHECKS.map((c) => [c.id, c] as const))(
+    '%s has a fixture for every status it can give',
+    (id, check) => {
+      const expected = new Set(fixtures.filter((f) => f.checkId === id).map((f) => f.expectedStatus));
+      // AWS-operated controls are reported as inherited whatever the cluster looks like.
+      const declared = check.outcomes ?? (check.responsibility === 'aws' ? ['inherited'] : ['pass', 'fail']);
+      for (const status of declared) expect(expected.has(status), `a fixture expecting ${status}`).toBe(true);
+    },
+  );
 
   it('lets only AWS-operated controls and declared manual or host-level items never fail', () => {
     const cannotFail = CHECKS.filter((c) => !(c.outcomes ?? ['fail']).includes('fail'));
@@ -66,7 +69,10 @@ describe('fixture coverage', () => {
         outcomes.every((s) => ['manual', 'inherited', 'not_evaluated', 'pass'].includes(s)),
         `${check.id} declares ${outcomes.join(', ')}`,
       ).toBe(true);
-      expect(outcomes.some((s) => s !== 'pass'), `${check.id} could only pass`).toBe(true);
+      expect(
+        outcomes.some((s) => s !== 'pass'),
+        `${check.id} could only pass`,
+      ).toBe(true);
     }
   });
 
