@@ -32,7 +32,13 @@ export function visible(text: string): string {
 export function capper(max: number, nullText = 'null'): (value: unknown) => string {
   return (value) => {
     const raw =
-      typeof value === 'string' ? value : value === undefined ? '' : value === null ? nullText : String(value);
+      typeof value === 'string'
+        ? value
+        : value === undefined
+          ? ''
+          : value === null
+            ? nullText
+            : String(value);
     const text = visible(raw);
     if (text.length <= max) return text;
     return `${text.slice(0, max)}… [${text.length - max} more characters]`;

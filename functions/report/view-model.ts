@@ -15,7 +15,16 @@ import { RESPONSIBILITIES, SEVERITIES, STATUSES } from '../core/model.ts';
 import { SCORING_RULES } from '../core/scoring.ts';
 import { diffCountsText } from './changes.ts';
 import { frameworkLabel, SEVERITY_LABELS, STATUS_LABELS } from './labels.ts';
-import { capper, EMPTY, finiteOrNull, formatDuration, formatTime, percentText, type Tone, toneOf } from './text.ts';
+import {
+  capper,
+  EMPTY,
+  finiteOrNull,
+  formatDuration,
+  formatTime,
+  percentText,
+  type Tone,
+  toneOf,
+} from './text.ts';
 
 export { SEVERITY_LABELS, STATUS_LABELS } from './labels.ts';
 export { EMPTY, type Tone } from './text.ts';
