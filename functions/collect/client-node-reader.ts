@@ -219,15 +219,14 @@ export class ClientNodeKubeReader implements KubeReader {
         new KubeReadError(`${what}: could not authenticate: ${describe(error)}`, { failure: 'auth' })
       );
     }
-    this.#shareDispatcher(context);
+    const dispatcher = this.#shareDispatcher(context);
     context.setSignal(signal);
 
     try {
-      const response = await this.#http.send(context).toPromise();
-      const text = await response.body.text();
-      if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
-        throw httpError(what, response.httpStatusCode, text, response.headers);
-      }
+      const { status, text, headers } = dispatcher
+        ? await send(dispatcher, context, signal)
+        : await this.#sendWithFetch(context);
+      if (status < 200 || status > 299) throw httpError(what, status, text, headers);
       return text;
     } catch (error) {
       if (error instanceof KubeReadError) throw error;
@@ -247,16 +246,58 @@ export class ClientNodeKubeReader implements KubeReader {
    * (aws-notes §4.3). Keep the first one and reuse it, so the pages of a large list share
    * keep-alive connections; the CA and client certificate do not change during a scan.
    */
-  #shareDispatcher(context: RequestContext): void {
+  #shareDispatcher(context: RequestContext): Dispatcher | undefined {
     const fresh = context.getDispatcher();
-    if (!fresh) return;
+    if (!fresh) return undefined;
     if (!this.#dispatcher) {
       this.#dispatcher = fresh;
-      return;
+      return fresh;
     }
     context.setDispatcher(this.#dispatcher);
     fresh.close().catch(() => undefined);
+    return this.#dispatcher;
   }
+
+  /** client-node's own path, for a configuration that brings no dispatcher. */
+  async #sendWithFetch(context: RequestContext): Promise<RawResponse> {
+    const response = await this.#http.send(context).toPromise();
+    return { status: response.httpStatusCode, text: await response.body.text(), headers: response.headers };
+  }
+}
+
+interface RawResponse {
+  status: number;
+  text: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Sends the request client-node prepared (URL, headers, credentials) through the connection
+ * pool it configured (CA, client certificate, proxy), with the pool's own `request()` rather
+ * than client-node's `fetch`: the same undici underneath, without the WHATWG stream and
+ * Response layers, which cost more than the JSON parse itself on multi-megabyte list pages
+ * (measured with bench/: a 10,000-pod cluster's lists took about half again as long through
+ * `fetch`).
+ */
+async function send(
+  dispatcher: Dispatcher,
+  context: RequestContext,
+  signal: AbortSignal,
+): Promise<RawResponse> {
+  const url = new URL(context.getUrl());
+  const response = await dispatcher.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: 'GET',
+    headers: context.getHeaders(),
+    signal,
+  });
+  const text = await response.body.text();
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return { status: response.statusCode, text, headers };
 }
 
 /** The server URL for messages, without any `user:password@` a kubeconfig might carry. */

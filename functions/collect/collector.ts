@@ -15,7 +15,7 @@ import {
 } from './kubelet-config.ts';
 import type { RetryPolicy } from './list-kind.ts';
 import { DEFAULT_PAGE_SIZE, DEFAULT_RETRY_POLICY, listKind } from './list-kind.ts';
-import { toSnapshotObject } from './project.ts';
+import { ProjectionCache, toSnapshotObject } from './project.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 /** Leaves a 15-minute Lambda time to evaluate, store and report. */
@@ -144,6 +144,8 @@ export async function collectSnapshot(input: CollectInput): Promise<ClusterSnaps
 
   const k8sKinds = requested.filter(isK8sKind);
   const queue = listingOrder(k8sKinds);
+  // Shared strings and remembered redactions, for this collection only.
+  const cache = new ProjectionCache();
 
   let anyPageRead = false;
   /** Set when the API server could not be reached at all: the kinds not started yet are not tried. */
@@ -188,7 +190,7 @@ export async function collectSnapshot(input: CollectInput): Promise<ClusterSnaps
         page += 1;
         // Project each page as it arrives, so only one raw page is ever held.
         for (const entry of raw) {
-          const object = toSnapshotObject(kind, entry);
+          const object = toSnapshotObject(kind, entry, cache);
           if (object) items.push(object);
         }
         emit({ type: 'kind-page', kind, page, items: items.length });

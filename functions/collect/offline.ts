@@ -8,7 +8,7 @@ import type { ClusterRef, ClusterSnapshot, Gap } from '../core/model.ts';
 import { newSnapshot } from '../core/snapshot.ts';
 import type { ManifestProblem } from './manifests.ts';
 import { loadManifests } from './manifests.ts';
-import { toSnapshotObject } from './project.ts';
+import { ProjectionCache, toSnapshotObject } from './project.ts';
 
 export const SOURCE_MANIFESTS = 'manifests';
 
@@ -208,9 +208,10 @@ export async function snapshotFromManifests(dir: string, options: OfflineOptions
   snapshot.gaps = eks.gaps;
 
   const skipped = new Map<string, number>();
+  const cache = new ProjectionCache();
   for (const object of loaded.objects) {
     const kind = kindKeyOf(object.kind);
-    const projected = kind ? toSnapshotObject(kind, object) : undefined;
+    const projected = kind ? toSnapshotObject(kind, object, cache) : undefined;
     if (!kind || !projected) {
       skipped.set(object.kind, (skipped.get(object.kind) ?? 0) + 1);
       continue;

@@ -2,6 +2,7 @@ import type { K8sObject } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { apiVersionOf, K8S_KINDS } from '../core/kinds.ts';
 import { redactObject } from './redact.ts';
+import { shareObject } from './share.ts';
 
 /**
  * Reduces an object from a cluster or a manifest to the fields in `core/k8s-types.ts`, so a
@@ -18,6 +19,8 @@ import { redactObject } from './redact.ts';
 /** How one field is kept. */
 type Field =
   | 'string'
+  /** A string unique to one object (its name, uid, IP): kept as is, not worth sharing. */
+  | 'id'
   | 'number'
   | 'boolean'
   | 'time'
@@ -62,9 +65,9 @@ const OWNER_REFERENCE: Shape = {
 };
 
 const METADATA: Shape = {
-  name: 'string',
+  name: 'id',
   namespace: 'string',
-  uid: 'string',
+  uid: 'id',
   labels: 'stringMap',
   annotations: 'annotations',
   ownerReferences: [OWNER_REFERENCE],
@@ -248,7 +251,7 @@ const BODY: Record<K8sKind, Shape> = {
   },
   pods: {
     spec: POD_SPEC,
-    status: { phase: 'string', podIP: 'string', hostIP: 'string', qosClass: 'string' },
+    status: { phase: 'string', podIP: 'id', hostIP: 'string', qosClass: 'string' },
   },
   services: {
     spec: {
@@ -337,9 +340,32 @@ function field(source: Record<string, unknown>, key: string): unknown {
   return alias ? source[alias] : undefined;
 }
 
-function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/**
+ * Per-scan state of projection and redaction, created once per collection (never shared
+ * between clusters): identical strings are kept once (a label value, an image, an env var name
+ * repeats across thousands of Pods, and `JSON.parse` makes a new copy each time), and the
+ * redaction of a value already seen is reused rather than redone.
+ */
+export class ProjectionCache {
+  readonly #strings = new Map<string, string>();
+  /** Redaction results by input, for redact.ts. */
+  readonly redacted = new Map<string, string>();
+  readonly redactedArgs = new Map<string, string[]>();
+  /** Pod spec parts already seen, for share.ts. */
+  readonly parts = new Map<string, unknown>();
+
+  /** The one copy of `value` kept for this scan (long strings are kept as they are). */
+  intern(value: string): string {
+    if (value.length > MAX_INTERNED) return value;
+    const known = this.#strings.get(value);
+    if (known !== undefined) return known;
+    this.#strings.set(value, value);
+    return value;
+  }
 }
+
+/** Longer strings are rarely repeated: not worth a lookup. */
+const MAX_INTERNED = 2048;
 
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -363,52 +389,63 @@ function asTime(value: unknown): string | undefined {
 }
 
 /** String maps: labels, selectors, resources (`cpu: 500m`; a YAML `cpu: 1` becomes `"1"`). */
-function asStringMap(value: unknown): Record<string, string> | undefined {
+function asStringMap(value: unknown, cache: ProjectionCache): Record<string, string> | undefined {
   if (!isObject(value)) return undefined;
   const out: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry === 'string') out[key] = entry;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const entry = value[key];
+    if (typeof entry === 'string') out[key] = cache.intern(entry);
     else if (typeof entry === 'number' || typeof entry === 'boolean') out[key] = String(entry);
   }
   return out;
 }
 
-function asAnnotations(value: unknown): Record<string, string> | undefined {
-  const map = asStringMap(value);
+function asAnnotations(value: unknown, cache: ProjectionCache): Record<string, string> | undefined {
+  const map = asStringMap(value, cache);
   if (!map) return undefined;
   const out: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(map)) {
+  for (const key in map) {
     if (DROPPED_ANNOTATIONS.has(key)) continue;
+    const entry = map[key] as string;
     out[key] = entry.length > MAX_ANNOTATION_LENGTH ? droppedValue(entry.length) : entry;
   }
   return out;
 }
 
-function asData(value: unknown): Record<string, string> | undefined {
-  const map = asStringMap(value);
+function asData(value: unknown, cache: ProjectionCache): Record<string, string> | undefined {
+  const map = asStringMap(value, cache);
   if (!map) return undefined;
-  for (const [key, entry] of Object.entries(map)) {
+  for (const key in map) {
+    const entry = map[key] as string;
     if (entry.length > MAX_DATA_VALUE) map[key] = droppedValue(entry.length);
   }
   return map;
 }
 
 /** Plain JSON copy of any value: dates as ISO strings, model aliases undone, long strings cut. */
-function toJson(value: unknown, depth = 0): unknown {
+function toJson(value: unknown, cache: ProjectionCache, depth = 0): unknown {
   if (depth > 20) return undefined;
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string') {
-    return value.length > MAX_JSON_STRING ? droppedValue(value.length) : value;
+    return value.length > MAX_JSON_STRING ? droppedValue(value.length) : cache.intern(value);
   }
   if (value instanceof Date) return asTime(value);
-  if (Array.isArray(value))
-    return value.map((item) => toJson(item, depth + 1)).filter((v) => v !== undefined);
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      const converted = toJson(item, cache, depth + 1);
+      if (converted !== undefined) out.push(converted);
+    }
+    return out;
+  }
   if (!isObject(value)) return undefined;
   const plain = isPlain(value);
   const out: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    const converted = toJson(entry, depth + 1);
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const converted = toJson(value[key], cache, depth + 1);
     if (converted === undefined) continue;
     const name = !plain && key.startsWith('_') && MODEL_ALIASES[key.slice(1)] === key ? key.slice(1) : key;
     out[name] = converted;
@@ -416,75 +453,138 @@ function toJson(value: unknown, depth = 0): unknown {
   return out;
 }
 
-function pick(value: unknown, spec: Field): unknown {
-  if (value === undefined || value === null) return undefined;
+/**
+ * A projection compiled from its `Field` description once, at module load: a function per
+ * field, so projecting an object walks only the fields kept and allocates only what it keeps.
+ * `value` is never undefined or null when a picker is called.
+ */
+type Picker = (value: unknown, cache: ProjectionCache) => unknown;
+
+function compile(spec: Field): Picker {
   if (typeof spec === 'string') {
     switch (spec) {
       case 'string':
-        return asString(value);
+        return (value, cache) => (typeof value === 'string' ? cache.intern(value) : undefined);
+      case 'id':
+        return (value) => (typeof value === 'string' ? value : undefined);
       case 'number':
-        return asNumber(value);
+        return asNumber;
       case 'boolean':
-        return asBoolean(value);
+        return asBoolean;
       case 'time':
-        return asTime(value);
+        return asTime;
       case 'intOrString':
-        return typeof value === 'number' || typeof value === 'string' ? value : undefined;
+        return (value, cache) =>
+          typeof value === 'number' ? value : typeof value === 'string' ? cache.intern(value) : undefined;
       case 'strings':
-        return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : undefined;
+        return (value, cache) => {
+          if (!Array.isArray(value)) return undefined;
+          const out: string[] = [];
+          for (const item of value) if (typeof item === 'string') out.push(cache.intern(item));
+          return out;
+        };
       case 'numbers':
-        return Array.isArray(value)
-          ? value.map(asNumber).filter((item): item is number => item !== undefined)
-          : undefined;
+        return (value) => {
+          if (!Array.isArray(value)) return undefined;
+          const out: number[] = [];
+          for (const item of value) {
+            const number = asNumber(item);
+            if (number !== undefined) out.push(number);
+          }
+          return out;
+        };
       case 'stringMap':
-        return asStringMap(value);
+        return asStringMap;
       case 'annotations':
-        return asAnnotations(value);
+        return asAnnotations;
       case 'data':
-        return asData(value);
+        return asData;
       case 'json':
-        return toJson(value);
+        return (value, cache) => toJson(value, cache);
     }
   }
   if (isArrayField(spec)) {
-    if (!Array.isArray(value)) return undefined;
-    const [item] = spec;
-    return value.map((entry) => pick(entry, item)).filter((entry) => entry !== undefined);
+    const item = compile(spec[0]);
+    return (value, cache) => {
+      if (!Array.isArray(value)) return undefined;
+      const out: unknown[] = [];
+      for (const entry of value) {
+        if (entry === undefined || entry === null) continue;
+        const picked = item(entry, cache);
+        if (picked !== undefined) out.push(picked);
+      }
+      return out;
+    };
   }
-  if (!isObject(value)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(spec)) {
-    const picked = pick(field(value, key), inner);
-    if (picked !== undefined) out[key] = picked;
-  }
-  return out;
+  const fields = Object.entries(spec).map(([key, inner]) => ({
+    key,
+    alias: MODEL_ALIASES[key],
+    pick: compile(inner),
+  }));
+  return (value, cache) => {
+    if (!isObject(value)) return undefined;
+    // client-node model instances (not plain objects) rename reserved words: `_from` for `from`.
+    const plain = isPlain(value);
+    const out: Record<string, unknown> = {};
+    for (const { key, alias, pick } of fields) {
+      let inner = value[key];
+      if (inner === undefined && !plain && alias !== undefined) inner = value[alias];
+      if (inner === undefined || inner === null) continue;
+      const picked = pick(inner, cache);
+      if (picked !== undefined) out[key] = picked;
+    }
+    return out;
+  };
 }
 
 function isArrayField(spec: Field): spec is readonly [Field] {
   return Array.isArray(spec);
 }
 
+const PICK_METADATA = compile(METADATA);
+const PICK_BODY = Object.fromEntries(
+  (Object.entries(BODY) as [K8sKind, Shape][]).map(([kind, shape]) => [kind, compile(shape)]),
+) as Record<K8sKind, Picker>;
+
 /**
  * The snapshot form of one object of `kind`, before redaction: `apiVersion` and `kind` are
  * always set (list items from the API server carry neither). Undefined for something that is
  * not an object with a `metadata.name`.
  */
-export function projectObject(kind: K8sKind, raw: unknown): K8sObject | undefined {
+export function projectObject(
+  kind: K8sKind,
+  raw: unknown,
+  cache: ProjectionCache = new ProjectionCache(),
+): K8sObject | undefined {
   if (!isObject(raw)) return undefined;
-  const metadata = pick(field(raw, 'metadata'), METADATA);
+  const rawMetadata = field(raw, 'metadata');
+  const metadata =
+    rawMetadata === undefined || rawMetadata === null ? undefined : PICK_METADATA(rawMetadata, cache);
   if (!isObject(metadata) || typeof metadata.name !== 'string' || metadata.name === '') return undefined;
-  const body = pick(raw, BODY[kind]);
+  const body = PICK_BODY[kind](raw, cache);
+  const apiVersion = field(raw, 'apiVersion');
   return {
-    apiVersion: asString(field(raw, 'apiVersion')) ?? apiVersionOf(kind),
+    apiVersion: typeof apiVersion === 'string' ? cache.intern(apiVersion) : apiVersionOf(kind),
     kind: K8S_KINDS[kind].kind,
     metadata: metadata as unknown as K8sObject['metadata'],
     ...(isObject(body) ? body : {}),
   };
 }
 
-/** Projection then redaction: the only form in which cluster objects enter a snapshot. */
-export function toSnapshotObject(kind: K8sKind, raw: unknown): K8sObject | undefined {
-  const projected = projectObject(kind, raw);
-  if (projected) redactObject(kind, projected);
+/**
+ * Projection then redaction: the only form in which cluster objects enter a snapshot. Pass one
+ * `cache` for a whole collection so repeated strings and redactions are shared.
+ */
+export function toSnapshotObject(
+  kind: K8sKind,
+  raw: unknown,
+  cache: ProjectionCache = new ProjectionCache(),
+): K8sObject | undefined {
+  const projected = projectObject(kind, raw, cache);
+  if (projected) {
+    redactObject(kind, projected, cache);
+    // Only once redacted: a shared part is never changed again.
+    shareObject(kind, projected, cache);
+  }
   return projected;
 }

@@ -77,10 +77,12 @@ function redactLine(line: string, state: WordState): string {
 export function redactText(text: string): string {
   if (text === '' || text === REDACTED) return text;
   const state: WordState = { pendingFlag: undefined };
-  return text
+  const out = text
     .split('\n')
     .map((line) => redactLine(line, state))
     .join('\n');
+  // The same string, not an equal copy, when nothing was redacted (it may be a shared one).
+  return out === text ? text : out;
 }
 
 /**
@@ -105,19 +107,59 @@ export function redactArgs(args: readonly string[]): string[] {
 /** Controller domains whose annotations configure things (names, modes, CIDRs), not secrets. */
 const WELL_KNOWN_PREFIX = /(^|\.)(kubernetes\.io|k8s\.io|amazonaws\.com|k8s\.aws|helm\.sh|cert-manager\.io)$/;
 
-function redactAnnotations(annotations: Record<string, string> | undefined): void {
+/**
+ * Remembers each redaction of a collection by its input: Pods of one controller carry the same
+ * annotations, arguments and env values thousands of times over. Without a cache (a single
+ * object, the tests), every value is worked out afresh.
+ */
+export interface RedactionMemo {
+  readonly redacted: Map<string, string>;
+  readonly redactedArgs: Map<string, string[]>;
+}
+
+/** An unambiguous memo key of a name and a value (the length says where the name ends). */
+function memoKey(tag: string, name: string, value: string): string {
+  return `${tag}${name.length}:${name}${value}`;
+}
+
+function memoized(memo: RedactionMemo | undefined, key: string, compute: () => string): string {
+  if (!memo) return compute();
+  const known = memo.redacted.get(key);
+  if (known !== undefined) return known;
+  const result = compute();
+  memo.redacted.set(key, result);
+  return result;
+}
+
+function redactAnnotation(key: string, value: string): string {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : '';
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const byName = WELL_KNOWN_PREFIX.test(prefix) ? value : redactValue(name, value);
+  return byName === REDACTED || looksLikeCredential(value) ? REDACTED : redactText(value);
+}
+
+function redactAnnotations(annotations: Record<string, string> | undefined, memo?: RedactionMemo): void {
   if (!annotations) return;
-  for (const [key, value] of Object.entries(annotations)) {
-    const slash = key.indexOf('/');
-    const prefix = slash >= 0 ? key.slice(0, slash) : '';
-    const name = slash >= 0 ? key.slice(slash + 1) : key;
-    const byName = WELL_KNOWN_PREFIX.test(prefix) ? value : redactValue(name, value);
-    annotations[key] = byName === REDACTED || looksLikeCredential(value) ? REDACTED : redactText(value);
+  for (const key in annotations) {
+    const value = annotations[key] as string;
+    annotations[key] = memoized(memo, memoKey('a', key, value), () => redactAnnotation(key, value));
   }
 }
 
-function redactMetadata(metadata: Partial<ObjectMeta> | undefined): void {
-  redactAnnotations(metadata?.annotations);
+function redactMetadata(metadata: Partial<ObjectMeta> | undefined, memo?: RedactionMemo): void {
+  redactAnnotations(metadata?.annotations, memo);
+}
+
+/** `redactArgs`, remembered per collection; the result may be shared, and is never changed. */
+function redactArgsMemo(args: readonly string[], memo: RedactionMemo | undefined): string[] {
+  if (!memo) return redactArgs(args);
+  const key = JSON.stringify(args);
+  const known = memo.redactedArgs.get(key);
+  if (known !== undefined) return known;
+  const result = redactArgs(args);
+  memo.redactedArgs.set(key, result);
+  return result;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -125,43 +167,47 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Probes and lifecycle hooks are kept as JSON: redact their `exec.command` and HTTP headers. */
-function redactHandlers(value: unknown): void {
+function redactHandlers(value: unknown, memo?: RedactionMemo): void {
   if (Array.isArray(value)) {
-    for (const item of value) redactHandlers(item);
+    for (const item of value) redactHandlers(item, memo);
     return;
   }
   if (!isObject(value)) return;
-  for (const [key, inner] of Object.entries(value)) {
+  for (const key in value) {
+    const inner = value[key];
     if (key === 'command' && Array.isArray(inner) && inner.every((item) => typeof item === 'string')) {
-      value[key] = redactArgs(inner);
+      value[key] = redactArgsMemo(inner, memo);
     } else if (key === 'httpHeaders' && Array.isArray(inner)) {
       for (const header of inner) {
         if (isObject(header) && typeof header.name === 'string' && typeof header.value === 'string') {
           header.value = redactValue(header.name, header.value);
         }
       }
-    } else {
-      redactHandlers(inner);
+    } else if (typeof inner === 'object' && inner !== null) {
+      redactHandlers(inner, memo);
     }
   }
 }
 
-function redactContainer(container: Container): void {
+function redactContainer(container: Container, memo?: RedactionMemo): void {
   for (const variable of container.env ?? []) {
-    if (typeof variable.value === 'string') variable.value = redactValue(variable.name ?? '', variable.value);
+    const value = variable.value;
+    if (typeof value !== 'string') continue;
+    const name = variable.name ?? '';
+    variable.value = memoized(memo, memoKey('e', name, value), () => redactValue(name, value));
   }
-  if (container.command) container.command = redactArgs(container.command);
-  if (container.args) container.args = redactArgs(container.args);
-  redactHandlers(container.livenessProbe);
-  redactHandlers(container.readinessProbe);
-  redactHandlers(container.startupProbe);
-  redactHandlers(container.lifecycle);
+  if (container.command) container.command = redactArgsMemo(container.command, memo);
+  if (container.args) container.args = redactArgsMemo(container.args, memo);
+  redactHandlers(container.livenessProbe, memo);
+  redactHandlers(container.readinessProbe, memo);
+  redactHandlers(container.startupProbe, memo);
+  redactHandlers(container.lifecycle, memo);
 }
 
-export function redactPodSpec(spec: PodSpec | undefined): void {
+export function redactPodSpec(spec: PodSpec | undefined, memo?: RedactionMemo): void {
   if (!spec) return;
   for (const list of [spec.containers, spec.initContainers, spec.ephemeralContainers]) {
-    for (const container of list ?? []) redactContainer(container);
+    for (const container of list ?? []) redactContainer(container, memo);
   }
 }
 
@@ -174,24 +220,30 @@ const CONTROLLERS: ReadonlySet<K8sKind> = new Set([
   'replicationcontrollers',
 ]);
 
-/** Redacts a projected object in place and returns it. */
-export function redactObject<T extends K8sObject>(kind: K8sKind, object: T): T {
-  redactMetadata(object.metadata);
+/**
+ * Redacts a projected object in place and returns it. `memo` (one per collection) remembers
+ * redactions already worked out; the results are the same with or without it.
+ */
+export function redactObject<T extends K8sObject>(kind: K8sKind, object: T, memo?: RedactionMemo): T {
+  redactMetadata(object.metadata, memo);
   if (kind === 'pods') {
-    redactPodSpec((object as { spec?: PodSpec }).spec);
+    redactPodSpec((object as { spec?: PodSpec }).spec, memo);
   } else if (CONTROLLERS.has(kind)) {
     const template = (object as PodController).spec?.template;
-    redactMetadata(template?.metadata);
-    redactPodSpec(template?.spec);
+    redactMetadata(template?.metadata, memo);
+    redactPodSpec(template?.spec, memo);
   } else if (kind === 'cronjobs') {
     const template = (object as CronJob).spec?.jobTemplate?.spec?.template;
-    redactMetadata(template?.metadata);
-    redactPodSpec(template?.spec);
+    redactMetadata(template?.metadata, memo);
+    redactPodSpec(template?.spec, memo);
   } else if (kind === 'configmaps') {
     const data = (object as { data?: Record<string, string> }).data;
-    for (const [key, value] of Object.entries(data ?? {})) {
-      const byName = redactValue(key, value);
-      if (data) data[key] = byName === REDACTED ? REDACTED : redactText(value);
+    for (const key in data ?? {}) {
+      if (!data) break;
+      const value = data[key] as string;
+      data[key] = memoized(memo, memoKey('d', key, value), () =>
+        redactValue(key, value) === REDACTED ? REDACTED : redactText(value),
+      );
     }
   }
   return object;

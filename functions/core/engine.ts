@@ -85,6 +85,28 @@ function isValidOutcome(outcome: Outcome): boolean {
 
 const refKey = (ref: FrameworkRef) => `${ref.framework}\u0000${ref.requirement}`;
 
+/** Plain, frozen copies of framework references: shared by findings, so no one may change them. */
+function frozenRefs(refs: readonly FrameworkRef[]): FrameworkRef[] {
+  return Object.freeze(
+    refs.map((ref) => Object.freeze({ framework: ref.framework, requirement: ref.requirement })),
+  ) as FrameworkRef[];
+}
+
+/** A finding of an outcome that names its own requirements (some of its check's frameworks). */
+function findingWithRequirements(
+  { requirements, ...outcome }: Outcome,
+  meta: Pick<Finding, 'checkId' | 'severity' | 'responsibility' | 'frameworks'>,
+): Finding {
+  return {
+    ...outcome,
+    ...meta,
+    frameworks: (requirements ?? meta.frameworks).map((ref) => ({
+      framework: ref.framework,
+      requirement: ref.requirement,
+    })),
+  };
+}
+
 /**
  * An outcome's `requirements` must name some of its check's frameworks and nothing else: a
  * check cannot move a finding onto a requirement it does not declare.
@@ -160,15 +182,22 @@ export function evaluate(input: EvaluateInput): ScanResult {
 
     const counts = zeroCounts();
     const statuses: Status[] = [];
-    for (const { requirements, ...outcome } of outcomes) {
-      const finding: Finding = {
-        ...outcome,
-        ...meta,
-        frameworks: (requirements ?? meta.frameworks).map((ref) => ({
-          framework: ref.framework,
-          requirement: ref.requirement,
-        })),
-      };
+    // One frozen copy of the check's frameworks serves every finding that does not narrow them,
+    // and only the components that name this check are matched against its failures: a
+    // 150,000-pod cluster has close to a million findings.
+    const checkFrameworks = frozenRefs(meta.frameworks);
+    const checkComponents = components.filter((component) => component.checks.includes(check.id));
+    for (const outcome of outcomes) {
+      const finding: Finding =
+        'requirements' in outcome
+          ? findingWithRequirements(outcome, meta)
+          : {
+              ...outcome,
+              checkId: meta.checkId,
+              severity: meta.severity,
+              responsibility: meta.responsibility,
+              frameworks: checkFrameworks,
+            };
       if (finding.status === 'fail') {
         const waiver = active.find((w) =>
           waiverMatches(w, {
@@ -190,8 +219,8 @@ export function evaluate(input: EvaluateInput): ScanResult {
       }
       // A configured waiver wins (it names an owner and an expiry); otherwise an add-on's need
       // is reported as waived with its reason, never dropped.
-      if (finding.status === 'fail') {
-        const match = matchSystemComponent(components, check.id, finding.resource);
+      if (finding.status === 'fail' && checkComponents.length > 0) {
+        const match = matchSystemComponent(checkComponents, check.id, finding.resource);
         if (match) {
           finding.status = 'waived';
           finding.waiver = match.waiver;

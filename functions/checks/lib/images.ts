@@ -4,7 +4,7 @@
  * scanned cluster's account and region filled in, and the registries that no longer receive
  * updates.
  */
-import { globMatch } from '../../core/glob.ts';
+import { globToRegExp } from '../../core/glob.ts';
 import type { Snapshot } from '../../core/model.ts';
 import { type ImageReference, parseImageReference } from './pod-security.ts';
 
@@ -83,9 +83,25 @@ export function resolveAllowList(patterns: readonly string[], snapshot: Snapshot
  * `public.ecr.aws/eks/*` admits `public.ecr.aws/eks/coredns` but not `public.ecr.aws/eksfoo/x`.
  */
 export function allowedBy(source: ImageSource, patterns: readonly string[]): string | undefined {
-  return patterns.find((pattern) =>
-    pattern.includes('/') ? globMatch(pattern, source.location) : globMatch(pattern, source.registry),
-  );
+  return patterns.find((pattern) => patternMatches(pattern, source));
+}
+
+/**
+ * Compiled patterns: a check asks about every container image of the cluster against the same
+ * few patterns, and compiling a glob costs more than matching it. Patterns come from the
+ * policy, not from clusters; the cache is bounded all the same.
+ */
+const compiledPatterns = new Map<string, RegExp>();
+const MAX_COMPILED_PATTERNS = 1000;
+
+function patternMatches(pattern: string, source: ImageSource): boolean {
+  let regExp = compiledPatterns.get(pattern);
+  if (!regExp) {
+    if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) compiledPatterns.clear();
+    regExp = globToRegExp(pattern);
+    compiledPatterns.set(pattern, regExp);
+  }
+  return regExp.test(pattern.includes('/') ? source.location : source.registry);
 }
 
 /**
@@ -103,7 +119,5 @@ const DEPRECATED_SOURCES: ReadonlyArray<{ pattern: string; replacement: string }
 
 /** The replacement registry when the image comes from a frozen one, else undefined. */
 export function deprecatedRegistry(source: ImageSource): string | undefined {
-  return DEPRECATED_SOURCES.find(({ pattern }) =>
-    pattern.includes('/') ? globMatch(pattern, source.location) : globMatch(pattern, source.registry),
-  )?.replacement;
+  return DEPRECATED_SOURCES.find(({ pattern }) => patternMatches(pattern, source))?.replacement;
 }

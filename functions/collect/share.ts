@@ -1,0 +1,115 @@
+import type { Container, CronJob, K8sObject, ObjectMeta, PodController, PodSpec } from '../core/k8s-types.ts';
+import type { K8sKind } from '../core/kinds.ts';
+
+/**
+ * Structural sharing of pod specs within one collection. The Pods of a controller are copies
+ * of its template: the same env, probes, resources, securityContexts and volume sources, read
+ * from the API server thousands of times over, each time as new objects. Once an object is
+ * projected and redacted, each of those parts is replaced by the first equal one seen, so a
+ * 150,000-pod snapshot holds each distinct part once. The snapshot stays the same value (every
+ * part is deep-equal to what it replaces) and is read-only from here on.
+ *
+ * Parts that are unique per Pod (the service account token volume's name, the node, the IPs)
+ * are left alone: sharing them would only cost the lookup.
+ */
+
+export interface SharedParts {
+  readonly parts: Map<string, unknown>;
+}
+
+/** The volume and mount of the service account token, named `kube-api-access-<5 chars>` per Pod. */
+const PER_POD_NAME = /^kube-api-access-/;
+
+const CONTAINER_PARTS = [
+  'command',
+  'args',
+  'env',
+  'envFrom',
+  'ports',
+  'securityContext',
+  'resources',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle',
+] as const satisfies readonly (keyof Container)[];
+
+const VOLUME_SOURCES = [
+  'hostPath',
+  'secret',
+  'configMap',
+  'projected',
+  'emptyDir',
+  'persistentVolumeClaim',
+  'csi',
+] as const;
+
+/** The first value seen that equals `value` (as JSON; projected values have a fixed key order). */
+function shared<T>(cache: SharedParts, tag: string, value: T): T {
+  if (value === undefined || value === null || typeof value !== 'object') return value;
+  const key = `${tag}${JSON.stringify(value)}`;
+  const known = cache.parts.get(key);
+  if (known !== undefined) return known as T;
+  cache.parts.set(key, value);
+  return value;
+}
+
+function shareContainer(container: Container, cache: SharedParts): void {
+  const parts = container as unknown as Record<string, unknown>;
+  for (const part of CONTAINER_PARTS) {
+    if (parts[part] !== undefined) parts[part] = shared(cache, part, parts[part]);
+  }
+  const mounts = container.volumeMounts;
+  if (mounts) {
+    container.volumeMounts = mounts.map((mount) =>
+      mount.name !== undefined && PER_POD_NAME.test(mount.name) ? mount : shared(cache, 'mount', mount),
+    );
+  }
+}
+
+function shareMetadata(metadata: Partial<ObjectMeta> | undefined, cache: SharedParts): void {
+  if (!metadata) return;
+  if (metadata.labels) metadata.labels = shared(cache, 'labels', metadata.labels);
+  if (metadata.annotations) metadata.annotations = shared(cache, 'annotations', metadata.annotations);
+  if (metadata.ownerReferences) metadata.ownerReferences = shared(cache, 'owners', metadata.ownerReferences);
+}
+
+export function sharePodSpec(spec: PodSpec | undefined, cache: SharedParts): void {
+  if (!spec) return;
+  for (const list of [spec.containers, spec.initContainers, spec.ephemeralContainers]) {
+    for (const container of list ?? []) shareContainer(container, cache);
+  }
+  for (const volume of spec.volumes ?? []) {
+    const sources = volume as unknown as Record<string, unknown>;
+    for (const source of VOLUME_SOURCES) {
+      if (sources[source] !== undefined) sources[source] = shared(cache, source, sources[source]);
+    }
+  }
+  if (spec.securityContext) spec.securityContext = shared(cache, 'podSecurityContext', spec.securityContext);
+  if (spec.nodeSelector) spec.nodeSelector = shared(cache, 'nodeSelector', spec.nodeSelector);
+}
+
+const CONTROLLERS: ReadonlySet<K8sKind> = new Set([
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'replicasets',
+  'jobs',
+  'replicationcontrollers',
+]);
+
+/** Shares the parts of a projected, redacted object's pod spec (Pods and controller templates). */
+export function shareObject(kind: K8sKind, object: K8sObject, cache: SharedParts): void {
+  if (kind === 'pods') {
+    shareMetadata(object.metadata, cache);
+    sharePodSpec((object as { spec?: PodSpec }).spec, cache);
+  } else if (CONTROLLERS.has(kind)) {
+    const template = (object as PodController).spec?.template;
+    shareMetadata(template?.metadata, cache);
+    sharePodSpec(template?.spec, cache);
+  } else if (kind === 'cronjobs') {
+    const template = (object as CronJob).spec?.jobTemplate?.spec?.template;
+    shareMetadata(template?.metadata, cache);
+    sharePodSpec(template?.spec, cache);
+  }
+}
