@@ -218,8 +218,44 @@ function roleResource(id: RoleId): ResourceRef {
   };
 }
 
+/**
+ * Views already built, per snapshot and ignored prefixes: every RBAC check asks for the same
+ * view of the same (immutable) snapshot. Keyed weakly by the snapshot object, as `workloads()`,
+ * so nothing outlives it and no two clusters share an entry; a list replaced or grown (only a
+ * test building a snapshot step by step does that) builds a new view.
+ */
+interface BuiltView {
+  lists: readonly (readonly unknown[])[];
+  lengths: number[];
+  view: RbacView;
+}
+
+const builtViews = new WeakMap<Snapshot, Map<string, BuiltView>>();
+
+function rbacLists(snapshot: Snapshot): readonly (readonly unknown[])[] {
+  const k8s = snapshot.k8s;
+  return [k8s.roles, k8s.clusterroles, k8s.rolebindings, k8s.clusterrolebindings];
+}
+
 /** Indexes the snapshot's RBAC objects; bindings whose names start with an ignored prefix are left out. */
 export function rbacView(snapshot: Snapshot, ignoredPrefixes: readonly string[]): RbacView {
+  const lists = rbacLists(snapshot);
+  const key = JSON.stringify(ignoredPrefixes);
+  let views = builtViews.get(snapshot);
+  const cached = views?.get(key);
+  if (cached?.lists.every((list, i) => list === lists[i] && cached.lengths[i] === list.length)) {
+    return cached.view;
+  }
+  const view = buildRbacView(snapshot, ignoredPrefixes);
+  if (!views) {
+    views = new Map();
+    builtViews.set(snapshot, views);
+  }
+  views.set(key, { lists, lengths: lists.map((list) => list.length), view });
+  return view;
+}
+
+function buildRbacView(snapshot: Snapshot, ignoredPrefixes: readonly string[]): RbacView {
   const roles: RoleEntry[] = [];
   const byKey = new Map<string, RoleEntry>();
   const add = (kind: RoleKind, role: DeepReadonly<Role>) => {
@@ -315,26 +351,42 @@ export function rbacView(snapshot: Snapshot, ignoredPrefixes: readonly string[])
   };
   for (const binding of snapshot.k8s.clusterrolebindings) resolve('ClusterRoleBinding', binding);
   for (const binding of snapshot.k8s.rolebindings) resolve('RoleBinding', binding);
+  // Bindings by the role they name, so asking per role stays linear in the cluster's size.
+  const byRole = new Map<string, ResolvedBinding[]>();
+  for (const binding of bindings) {
+    const key = roleKey(binding.roleId);
+    const list = byRole.get(key);
+    if (list) list.push(binding);
+    else byRole.set(key, [binding]);
+  }
 
+  // Frozen: one view serves every check of a snapshot, so none may reorder it for the others.
   return {
-    roles,
-    bindings,
-    allBindings,
+    roles: Object.freeze(roles),
+    bindings: Object.freeze(bindings),
+    allBindings: Object.freeze(allBindings),
     find,
     effectiveRules: (id) => effective(id, new Set()),
-    bindingsTo: (id) => bindings.filter((binding) => sameRole(binding.roleId, id)),
+    bindingsTo: (id) => [...(byRole.get(roleKey(id)) ?? [])],
   };
 }
 
 /** Every subject of every non-built-in binding whose role grants some of the access. */
 export function reachOf(view: RbacView, access: Access): SubjectReach[] {
   const reach: SubjectReach[] = [];
+  // Worked out once per role, not once per binding (see reachOfGrants).
+  const byRole = new Map<string, SubjectReach['rules']>();
   for (const binding of view.bindings) {
     if (!binding.role) continue;
-    const rules = view.effectiveRules(binding.role.id).flatMap((rule) => {
-      const match = ruleGrants(rule.rule, access);
-      return match ? [{ rule, match }] : [];
-    });
+    const key = roleKey(binding.role.id);
+    let rules = byRole.get(key);
+    if (!rules) {
+      rules = view.effectiveRules(binding.role.id).flatMap((rule) => {
+        const match = ruleGrants(rule.rule, access);
+        return match ? [{ rule, match }] : [];
+      });
+      byRole.set(key, rules);
+    }
     if (rules.length === 0) continue;
     (binding.binding.subjects ?? []).forEach((subject, subjectIndex) => {
       reach.push({ binding, subject, subjectIndex, rules });
@@ -423,13 +475,23 @@ export function reachOfGrants(
   target: GrantTarget = {},
 ): SubjectGrants[] {
   const reach: SubjectGrants[] = [];
+  const namespaced = grants.filter((grant) => !grant.clusterScoped);
+  // Thousands of bindings refer to a few dozen roles: what a role grants is worked out once
+  // per role and binding kind (the target is the same for the whole call).
+  const byRole = new Map<string, GrantMatch[]>();
   for (const binding of view.bindings) {
     if (!binding.role) continue;
     if (target.namespace !== undefined && binding.scope !== undefined && binding.scope !== target.namespace)
       continue;
-    const usable = binding.kind === 'RoleBinding' ? grants.filter((grant) => !grant.clusterScoped) : grants;
+    const usable = binding.kind === 'RoleBinding' ? namespaced : grants;
     if (usable.length === 0) continue;
-    const found = view.effectiveRules(binding.role.id).flatMap((rule) => grantsOfRule(rule, usable, target));
+    const key = `${binding.kind}\u0000${roleKey(binding.role.id)}`;
+    let found = byRole.get(key);
+    if (!found) {
+      const role = binding.role.id;
+      found = view.effectiveRules(role).flatMap((rule) => grantsOfRule(rule, usable, target));
+      byRole.set(key, found);
+    }
     if (found.length === 0) continue;
     (binding.binding.subjects ?? []).forEach((subject, subjectIndex) => {
       reach.push({ binding, subject, subjectIndex, grants: found });
@@ -544,4 +606,31 @@ export function ruleSummary(rule: DeepReadonly<PolicyRule>): string {
     (resources.length > 0 && groups.length > 0 ? ` (${groups.join(', ')})` : '') +
     (names.length > 0 ? ` named ${names.join(', ')}` : '')
   );
+}
+
+/** A ServiceAccount named as a subject of a binding. */
+export interface AccountSubject {
+  binding: ResolvedBinding;
+  subjectIndex: number;
+}
+
+/**
+ * The view's ServiceAccount subjects by `namespace/name`, in binding then subject order: a
+ * check asking "who binds this account?" per workload or per namespace looks it up instead
+ * of scanning every binding each time.
+ */
+export function accountSubjects(view: RbacView): Map<string, AccountSubject[]> {
+  const byAccount = new Map<string, AccountSubject[]>();
+  for (const binding of view.bindings) {
+    (binding.binding.subjects ?? []).forEach((subject, subjectIndex) => {
+      const namespace = subjectNamespace(subject, binding.scope);
+      // A ServiceAccount without a namespace in a ClusterRoleBinding matches no account.
+      if (subject.kind !== 'ServiceAccount' || namespace === undefined) return;
+      const key = `${namespace}/${subject.name}`;
+      const list = byAccount.get(key);
+      if (list) list.push({ binding, subjectIndex });
+      else byAccount.set(key, [{ binding, subjectIndex }]);
+    });
+  }
+  return byAccount;
 }

@@ -1,4 +1,5 @@
 import type { Check } from '../../core/model.ts';
+import { groupBy, namespaceOf } from '../lib/group.ts';
 import { clusterResource, manual } from '../lib/outcomes.ts';
 import { rbacView } from '../lib/rbac.ts';
 import { WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
@@ -53,15 +54,20 @@ export const namespaceAdminBoundaries: Check = {
     const system = new Set(params.systemNamespaces);
     const names = snapshot.k8s.namespaces.map((ns) => ns.metadata.name).filter((name) => !system.has(name));
     const view = rbacView(snapshot, params.rbacIgnoredPrefixes);
-    const count = (list: readonly { metadata: { namespace?: string } }[], namespace: string) =>
-      list.filter((item) => (item.metadata.namespace ?? 'default') === namespace).length;
-    const all = workloads(snapshot);
+    // Counted per namespace in one pass each, then looked up: no scan of every list per namespace.
+    const workloadsIn = groupBy(workloads(snapshot), (w) => w.resource.namespace ?? 'default');
+    const roleBindingsIn = groupBy(
+      view.bindings.filter((b) => b.kind === 'RoleBinding'),
+      (b) => b.scope ?? '',
+    );
+    const quotas = groupBy(snapshot.k8s.resourcequotas, namespaceOf);
+    const limitRanges = groupBy(snapshot.k8s.limitranges, namespaceOf);
     const rows = [...names].sort().map((namespace) => ({
       namespace,
-      workloads: all.filter((w) => (w.resource.namespace ?? 'default') === namespace).length,
-      roleBindings: view.bindings.filter((b) => b.kind === 'RoleBinding' && b.scope === namespace).length,
-      quota: count(snapshot.k8s.resourcequotas, namespace) > 0,
-      limits: count(snapshot.k8s.limitranges, namespace) > 0,
+      workloads: workloadsIn.get(namespace)?.length ?? 0,
+      roleBindings: roleBindingsIn.get(namespace)?.length ?? 0,
+      quota: quotas.has(namespace),
+      limits: limitRanges.has(namespace),
     }));
     const clusterWide = view.bindings.filter((b) => b.kind === 'ClusterRoleBinding').length;
     const namespaced = view.bindings.filter((b) => b.kind === 'RoleBinding').length;

@@ -1,6 +1,7 @@
 import type { Check, Outcome, ResourceRef } from '../../core/model.ts';
+import { groupBy, namespaceOf } from '../lib/group.ts';
 import { fail, notEvaluated, pass } from '../lib/outcomes.ts';
-import { bindingLabel, rbacView, subjectNamespace } from '../lib/rbac.ts';
+import { accountSubjects, bindingLabel, rbacView } from '../lib/rbac.ts';
 import { describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 function serviceAccountRef(namespace: string): ResourceRef {
@@ -51,13 +52,19 @@ export const rbacDefaultServiceAccountUnused: Check = {
     for (const sa of snapshot.k8s.serviceaccounts) namespaces.add(sa.metadata.namespace ?? 'default');
     for (const workload of all) namespaces.add(workload.resource.namespace ?? 'default');
 
+    // Indexed once, looked up per namespace: no scan of every workload and binding per namespace.
+    const defaults = groupBy(
+      snapshot.k8s.serviceaccounts.filter((sa) => sa.metadata.name === 'default'),
+      namespaceOf,
+    );
+    const workloadsByNamespace = groupBy(all, (workload) => workload.resource.namespace ?? 'default');
+    const subjects = accountSubjects(view);
+
     const outcomes: Outcome[] = [];
     for (const namespace of [...namespaces].sort()) {
       const resource = serviceAccountRef(namespace);
       let problems = 0;
-      const account = snapshot.k8s.serviceaccounts.find(
-        (sa) => sa.metadata.name === 'default' && (sa.metadata.namespace ?? 'default') === namespace,
-      );
+      const account = defaults.get(namespace)?.[0];
       if (!account) {
         problems += 1;
         outcomes.push(
@@ -80,8 +87,7 @@ export const rbacDefaultServiceAccountUnused: Check = {
           ),
         );
       }
-      for (const workload of all) {
-        if ((workload.resource.namespace ?? 'default') !== namespace) continue;
+      for (const workload of workloadsByNamespace.get(namespace) ?? []) {
         const name = workload.spec.serviceAccountName || workload.spec.serviceAccount || 'default';
         if (name !== 'default') continue;
         problems += 1;
@@ -98,26 +104,22 @@ export const rbacDefaultServiceAccountUnused: Check = {
           ),
         );
       }
-      for (const binding of view.bindings) {
-        (binding.binding.subjects ?? []).forEach((subject, index) => {
-          if (subject.kind !== 'ServiceAccount' || subject.name !== 'default') return;
-          if (subjectNamespace(subject, binding.scope) !== namespace) return;
-          problems += 1;
-          const role = `${binding.roleId.kind} ${binding.roleId.name}`;
-          outcomes.push(
-            fail(
-              binding.resource,
-              `ServiceAccount ${namespace}/default is granted ${role} through ${bindingLabel(binding)} → ${role}.`,
-              {
-                path: `subjects[${index}]`,
-                evidence: {
-                  subject: `ServiceAccount ${namespace}/default`,
-                  grantPath: `${bindingLabel(binding)} → ${role}`,
-                },
+      for (const { binding, subjectIndex: index } of subjects.get(`${namespace}/default`) ?? []) {
+        problems += 1;
+        const role = `${binding.roleId.kind} ${binding.roleId.name}`;
+        outcomes.push(
+          fail(
+            binding.resource,
+            `ServiceAccount ${namespace}/default is granted ${role} through ${bindingLabel(binding)} → ${role}.`,
+            {
+              path: `subjects[${index}]`,
+              evidence: {
+                subject: `ServiceAccount ${namespace}/default`,
+                grantPath: `${bindingLabel(binding)} → ${role}`,
               },
-            ),
-          );
-        });
+            },
+          ),
+        );
       }
       if (problems === 0) {
         outcomes.push(

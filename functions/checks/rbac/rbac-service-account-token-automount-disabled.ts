@@ -1,6 +1,7 @@
 import type { Check, Outcome } from '../../core/model.ts';
+import { groupBy, namespaceOf } from '../lib/group.ts';
 import { fail, pass } from '../lib/outcomes.ts';
-import { bindingLabel, rbacView, subjectNamespace } from '../lib/rbac.ts';
+import { accountSubjects, bindingLabel, rbacView } from '../lib/rbac.ts';
 import { describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 /**
@@ -42,13 +43,14 @@ export const rbacServiceAccountTokenAutomountDisabled: Check = {
   evaluate(snapshot, params) {
     const view = rbacView(snapshot, params.rbacIgnoredPrefixes);
     const allowed = new Set(params.tokenAutomountAllowedNamespaces);
+    // Indexed once: a large cluster has tens of thousands of workloads, accounts and bindings.
+    const accounts = groupBy(snapshot.k8s.serviceaccounts, (sa) => `${namespaceOf(sa)}/${sa.metadata.name}`);
+    const subjects = accountSubjects(view);
     const outcomes: Outcome[] = [];
     for (const workload of workloads(snapshot)) {
       const namespace = workload.resource.namespace ?? 'default';
       const accountName = workload.spec.serviceAccountName || workload.spec.serviceAccount || 'default';
-      const account = snapshot.k8s.serviceaccounts.find(
-        (sa) => sa.metadata.name === accountName && (sa.metadata.namespace ?? 'default') === namespace,
-      );
+      const account = accounts.get(`${namespace}/${accountName}`)?.[0];
       const podSetting = workload.spec.automountServiceAccountToken;
       const accountSetting = account?.automountServiceAccountToken;
       const mounted = podSetting ?? accountSetting ?? true;
@@ -82,14 +84,9 @@ export const rbacServiceAccountTokenAutomountDisabled: Check = {
         continue;
       }
       // A token with RBAC rights behind it is worth more to an attacker: name the bindings.
-      const bindings = view.bindings.filter((binding) =>
-        (binding.binding.subjects ?? []).some(
-          (subject) =>
-            subject.kind === 'ServiceAccount' &&
-            subject.name === accountName &&
-            subjectNamespace(subject, binding.scope) === namespace,
-        ),
-      );
+      const bindings = [
+        ...new Set((subjects.get(`${namespace}/${accountName}`) ?? []).map((subject) => subject.binding)),
+      ];
       const rights =
         bindings.length > 0
           ? ` The account is bound through ${bindings
