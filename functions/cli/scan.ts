@@ -12,6 +12,7 @@ import { toSarif } from '../report/formats/sarif.ts';
 import { renderClusterReport } from '../report/render.ts';
 import { buildReportView } from '../report/view-model.ts';
 import { assessSnapshot, evaluateSnapshot, kindsToRead, newScanId } from '../scan/pipeline.ts';
+import { encodeResultChunks } from '../store/codec.ts';
 import { FileResultsStore } from '../store/file-results-store.ts';
 import { FORMAT_FILES, type OutputFormat, type ScanOptions, UsageError } from './args.ts';
 import { snapshotFromContext } from './context.ts';
@@ -106,12 +107,13 @@ function renderOutputs(
   result: ScanResult,
   diff: ScanDiff,
   progress: Progress,
-): Map<OutputFormat, string> {
-  const outputs = new Map<OutputFormat, string>();
+): Map<OutputFormat, string | Iterable<string>> {
+  const outputs = new Map<OutputFormat, string | Iterable<string>>();
   for (const format of formats) {
     switch (format) {
       case 'json':
-        outputs.set(format, `${JSON.stringify(result, null, 2)}\n`);
+        // The stored layout, written piece by piece: a big cluster's result is no one string.
+        outputs.set(format, encodeResultChunks(result));
         break;
       case 'html': {
         progress.step('Rendering the HTML report');
@@ -185,7 +187,7 @@ export async function runScan(options: ScanOptions, streams: ScanStreams): Promi
     const file = join(out, name);
     await writeFile(file, body);
     // result.json is the stored result itself; every other output is kept beside it.
-    if (format !== 'json')
+    if (typeof body === 'string' && format !== 'json')
       await store.putArtifact(scanId, stored.clusterKey, name, body, CONTENT_TYPES[format]);
     files.push(file);
     if (format === 'json') {

@@ -35,16 +35,92 @@ function parseJson(text: string, key: string): unknown {
   }
 }
 
+/** Characters per piece of an encoded result. */
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * A result as compact JSON, in pieces of about a megabyte: the envelope first, then the
+ * findings, one per line. A 150,000-pod cluster has close to a million findings, and its
+ * result as one string would be longer than the longest string V8 can build; in pieces it is
+ * written as it is serialised, and read back line by line (`decodeResultBytes`). Any JSON
+ * parser reads the text as it is.
+ */
+export function* encodeResultChunks(result: ScanResult): Generator<string> {
+  const { findings, ...envelope } = result;
+  const head = JSON.stringify(envelope);
+  let chunk = `${head.slice(0, -1)}${head === '{}' ? '' : ','}"findings":[`;
+  for (let i = 0; i < findings.length; i++) {
+    chunk += `${i === 0 ? '\n' : ',\n'}${JSON.stringify(findings[i])}`;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}\n]}\n`;
+}
+
+/** The whole encoded result as one string: for small results and tests. */
 export function encodeResult(result: ScanResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  return [...encodeResultChunks(result)].join('');
+}
+
+export function decodeResult(text: string, key: string): ScanResult {
+  return checkedResult(parseJson(text, key), key);
+}
+
+/**
+ * Stored results longer than this are read line by line: their text would not fit in one
+ * V8 string (2^29 − 24 characters), and parsing it whole would hold it twice.
+ */
+export const WHOLE_TEXT_LIMIT = 256 * 1024 * 1024;
+
+/** A stored result from its bytes: whole when short, else in the layout `encodeResultChunks` writes. */
+export function decodeResultBytes(
+  bytes: Uint8Array,
+  key: string,
+  wholeTextLimit = WHOLE_TEXT_LIMIT,
+): ScanResult {
+  if (bytes.length <= wholeTextLimit) return decodeResult(new TextDecoder().decode(bytes), key);
+  return checkedResult(parseByLines(bytes, key), key);
+}
+
+const NEWLINE = 0x0a;
+const FINDINGS_OPEN = '"findings":[';
+
+/** The envelope from the first line, then one finding per line, up to the closing `]}`. */
+function parseByLines(bytes: Uint8Array, key: string): unknown {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const notLayout = () =>
+    new CorruptStoreObjectError(
+      `${key} is ${bytes.length} bytes, too long to read as one text, and not in the ` +
+        'one-finding-per-line layout Watchkeeper writes',
+    );
+  let start = 0;
+  const nextLine = (): string | undefined => {
+    if (start >= buffer.length) return undefined;
+    let end = buffer.indexOf(NEWLINE, start);
+    if (end < 0) end = buffer.length;
+    const line = buffer.toString('utf8', start, end);
+    start = end + 1;
+    return line;
+  };
+  const head = nextLine();
+  if (head === undefined || !head.endsWith(FINDINGS_OPEN)) throw notLayout();
+  const envelope = parseJson(`${head}]}`, key);
+  if (!isRecord(envelope) || !Array.isArray(envelope.findings)) throw notLayout();
+  const findings: unknown[] = envelope.findings;
+  for (let line = nextLine(); line !== undefined; line = nextLine()) {
+    if (line === ']}') return envelope;
+    findings.push(parseJson(line.endsWith(',') ? line.slice(0, -1) : line, key));
+  }
+  throw notLayout();
 }
 
 /**
  * Checks the envelope of a stored result (schema version, identity, the lists consumers
  * iterate) before handing it on typed; it does not re-validate every finding.
  */
-export function decodeResult(text: string, key: string): ScanResult {
-  const value = parseJson(text, key);
+function checkedResult(value: unknown, key: string): ScanResult {
   if (!isRecord(value)) throw new CorruptStoreObjectError(`${key} does not hold a scan result object`);
   if (value.schemaVersion !== SCHEMA_VERSION) {
     throw new CorruptStoreObjectError(

@@ -18,10 +18,10 @@ import {
   CorruptStoreObjectError,
   decodeLatest,
   decodeManifest,
-  decodeResult,
+  decodeResultBytes,
   encodeLatest,
   encodeManifest,
-  encodeResult,
+  encodeResultChunks,
   JSON_CONTENT_TYPE,
   latestListing,
   newestFirst,
@@ -52,7 +52,8 @@ import {
 /** The part of `node:fs/promises` the store uses; tests inject one that fails on cue. */
 export interface ResultsFileSystem {
   mkdir(dir: string, options: { recursive: true }): Promise<unknown>;
-  writeFile(file: string, data: string | Uint8Array): Promise<void>;
+  /** Pieces (an iterable of strings) are written as they are produced, as node:fs does. */
+  writeFile(file: string, data: string | Uint8Array | Iterable<string>): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   readFile(file: string): Promise<Uint8Array>;
   readdir(dir: string): Promise<string[]>;
@@ -109,7 +110,7 @@ export class FileResultsStore implements ResultsStore {
     const scanId = assertScanId(result.scanId);
     const clusterKey = clusterKeyOf(result.cluster);
     const key = resultKey(scanId, clusterKey);
-    await this.#writeAtomic(key, encodeResult(result));
+    await this.#writeAtomic(key, encodeResultChunks(result));
 
     // Only now that the result is in place may the pointer name it.
     const next: LatestPointer = { scanId, key, finishedAt: result.finishedAt };
@@ -178,8 +179,8 @@ export class FileResultsStore implements ResultsStore {
 
   async getResult(key: string): Promise<ScanResult | undefined> {
     assertResultKey(key);
-    const text = await this.#read(key);
-    return text === undefined ? undefined : decodeResult(text, key);
+    const bytes = await this.#readBytes(key);
+    return bytes === undefined ? undefined : decodeResultBytes(bytes, key);
   }
 
   async getLatest(cluster: ClusterRef): Promise<ScanResult | undefined> {
@@ -252,8 +253,10 @@ export class FileResultsStore implements ResultsStore {
 
   async #readBytes(key: string): Promise<Uint8Array | undefined> {
     try {
-      // A plain Uint8Array rather than the Buffer node:fs returns, as the S3 store gives.
-      return new Uint8Array(await this.#fs.readFile(this.pathOf(key)));
+      // A plain Uint8Array over the Buffer node:fs returns (not a copy: results can be
+      // hundreds of megabytes), as the S3 store gives.
+      const bytes = await this.#fs.readFile(this.pathOf(key));
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -270,7 +273,7 @@ export class FileResultsStore implements ResultsStore {
     }
   }
 
-  async #writeAtomic(key: string, body: string | Uint8Array): Promise<void> {
+  async #writeAtomic(key: string, body: string | Uint8Array | Iterable<string>): Promise<void> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     // Hidden, so listings skip a temporary file left by a crash.

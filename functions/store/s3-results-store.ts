@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { createGzip, gunzip } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import type { FleetManifest } from '../core/fleet.ts';
 import type { ClusterRef, ScanResult } from '../core/model.ts';
@@ -16,10 +20,10 @@ import {
   CorruptStoreObjectError,
   decodeLatest,
   decodeManifest,
-  decodeResult,
+  decodeResultBytes,
   encodeLatest,
   encodeManifest,
-  encodeResult,
+  encodeResultChunks,
   JSON_CONTENT_TYPE,
   latestListing,
   newestFirst,
@@ -98,12 +102,36 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+const gunzipAsync = promisify(gunzip);
+
+/** gzip's magic number: no JSON text starts with 0x1f. */
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * The pieces of a result, gzip-compressed as they are produced (zlib works on the thread
+ * pool while the next piece is serialised). A large cluster's result JSON is hundreds of
+ * megabytes of repeated field names; compressed it is a few percent of that, which keeps a
+ * single PutObject (it needs the length up front) within the scan Lambda's memory.
+ */
+async function gzipped(chunks: Iterable<string>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  await pipeline(Readable.from(chunks), createGzip({ level: 3 }), async (source: AsyncIterable<Buffer>) => {
+    for await (const part of source) parts.push(part);
+  });
+  return Buffer.concat(parts);
+}
+
 /**
  * The results store on an S3 bucket, with the key layout and codec every store shares
  * (`keys.ts`, `codec.ts`): a key returned by this store is a layout key, and the object
  * key is `{prefix}{key}`.
  *
  * Writes are single PutObject calls, so a reader sees a whole old or a whole new object.
+ * Results are stored gzip-compressed with `Content-Encoding: gzip` (HTTP clients and
+ * browsers given a presigned URL decompress them; `aws s3 cp` does not: pipe it through
+ * `gunzip`).
  * Keys are deterministic, so storing a scan again overwrites it (in the versioned bucket,
  * the old object becomes a noncurrent version that the lifecycle rule expires).
  *
@@ -154,7 +182,7 @@ export class S3ResultsStore implements ResultsStore {
     const scanId = assertScanId(result.scanId);
     const clusterKey = clusterKeyOf(result.cluster);
     const key = resultKey(scanId, clusterKey);
-    await this.#put(key, encodeResult(result), JSON_CONTENT_TYPE);
+    await this.#put(key, await gzipped(encodeResultChunks(result)), JSON_CONTENT_TYPE, 'gzip');
 
     // Only now that the result is in place may the pointer name it.
     const next: LatestPointer = { scanId, key, finishedAt: result.finishedAt };
@@ -200,8 +228,10 @@ export class S3ResultsStore implements ResultsStore {
 
   async getResult(key: string): Promise<ScanResult | undefined> {
     assertResultKey(key);
-    const text = await this.#getText(key);
-    return text === undefined ? undefined : decodeResult(text, key);
+    const object = await this.#get(key);
+    if (object === undefined) return undefined;
+    // Results are stored gzip-compressed (see putResult); ones stored plain still read.
+    return decodeResultBytes(isGzip(object.body) ? await gunzipAsync(object.body) : object.body, key);
   }
 
   async getLatest(cluster: ClusterRef): Promise<ScanResult | undefined> {
@@ -275,7 +305,12 @@ export class S3ResultsStore implements ResultsStore {
     return `s3://${this.bucket}/${this.prefix}${key}`;
   }
 
-  async #put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
+  async #put(
+    key: string,
+    body: string | Uint8Array,
+    contentType: string,
+    contentEncoding?: 'gzip',
+  ): Promise<void> {
     if (typeof contentType !== 'string' || contentType === '') {
       throw new TypeError(`writing ${key} needs a content type`);
     }
@@ -286,6 +321,7 @@ export class S3ResultsStore implements ResultsStore {
           Key: `${this.prefix}${key}`,
           Body: body,
           ContentType: contentType,
+          ...(contentEncoding === undefined ? {} : { ContentEncoding: contentEncoding }),
           ...(this.#kmsKeyId === undefined
             ? {}
             : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.#kmsKeyId }),

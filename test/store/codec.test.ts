@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../functions/checks/index.ts';
 import type { FleetManifest } from '../../functions/core/fleet.ts';
 import {
   CorruptStoreObjectError,
   decodeManifest,
+  decodeResult,
+  decodeResultBytes,
   encodeManifest,
+  encodeResult,
+  encodeResultChunks,
   newestFirst,
   shouldAdvanceLatest,
 } from '../../functions/store/codec.ts';
 import { InvalidKeyError } from '../../functions/store/keys.ts';
+import { bigResult } from '../report/big-result.ts';
 
 const KEY = 'scans/scan-1/manifest.json';
 
@@ -52,6 +58,63 @@ describe('fleet manifest codec', () => {
     ['an array', [manifest()]],
   ])('refuses a stored manifest with %s', (_, value) => {
     expect(() => decodeManifest(JSON.stringify(value), KEY, 'scan-1')).toThrow(CorruptStoreObjectError);
+  });
+});
+
+describe('result codec', () => {
+  const result = bigResult({ count: 3_000, checks: CHECKS, namespaces: 40 });
+  const RESULT_KEY = 'scans/scan-1/clusters/local/local/prod/result.json';
+  const bytesOf = (text: string) => new TextEncoder().encode(text);
+
+  it('writes compact JSON in pieces, the findings last and one per line', () => {
+    const chunks = [...encodeResultChunks(result)];
+    const text = chunks.join('');
+    const lines = text.split('\n');
+
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(JSON.parse(text)).toEqual(result);
+    expect(lines[0]?.endsWith('"findings":[')).toBe(true);
+    expect(lines).toHaveLength(result.findings.length + 3);
+    expect(JSON.parse(lines[1]?.replace(/,$/, '') ?? '')).toEqual(result.findings[0]);
+    expect(lines.at(-2)).toBe(']}');
+  });
+
+  it('writes a result without findings as valid JSON', () => {
+    const empty = { ...result, findings: [] };
+
+    expect(JSON.parse(encodeResult(empty))).toEqual(empty);
+  });
+
+  it('reads a result too long for one string line by line, with the same outcome as whole', () => {
+    const bytes = bytesOf(encodeResult(result));
+
+    const byLines = decodeResultBytes(bytes, RESULT_KEY, 1_000);
+
+    expect(byLines).toEqual(result);
+    expect(byLines).toEqual(decodeResultBytes(bytes, RESULT_KEY));
+  });
+
+  it('reads results stored pretty-printed by earlier versions when they fit one string', () => {
+    expect(decodeResultBytes(bytesOf(JSON.stringify(result, null, 2)), RESULT_KEY)).toEqual(result);
+  });
+
+  it.each<[string, string]>([
+    ['pretty-printed', JSON.stringify({ schemaVersion: 1, findings: [] }, null, 2)],
+    ['cut short', encodeResult(result).slice(0, 50_000)],
+    ['a corrupt finding line', encodeResult(result).replace('\n{', '\n{oops')],
+  ])('refuses a long result that is %s, naming the key and never quoting the body', (_, text) => {
+    const read = () => decodeResultBytes(bytesOf(text), RESULT_KEY, 10);
+
+    expect(read).toThrow(CorruptStoreObjectError);
+    expect(read).toThrow(RESULT_KEY);
+    expect(read).not.toThrow(/oops/);
+  });
+
+  it('checks the envelope of a result read line by line', () => {
+    const wrongVersion = encodeResult({ ...result, schemaVersion: 99 as 1 });
+
+    expect(() => decodeResultBytes(bytesOf(wrongVersion), RESULT_KEY, 10)).toThrow(/schema version 99/);
+    expect(() => decodeResult(wrongVersion, RESULT_KEY)).toThrow(/schema version 99/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -356,9 +357,27 @@ describe('S3ResultsStore over S3', () => {
 
     const raw = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: stored.key }));
 
-    expect(JSON.parse(await (raw.Body?.transformToString() ?? Promise.resolve('null')))).toEqual(
-      resultOf(PROD, SCAN_1, AT),
+    // Stored gzip-compressed and labelled so, as any HTTP client decompresses it.
+    expect(raw.ContentEncoding).toBe('gzip');
+    expect(raw.ContentType).toBe(JSON_CONTENT_TYPE);
+    const bytes = await (raw.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array()));
+    expect(JSON.parse(gunzipSync(bytes).toString('utf8'))).toEqual(resultOf(PROD, SCAN_1, AT));
+  });
+
+  it('reads a result another writer stored uncompressed', async () => {
+    const bucket = await newBucket();
+    const store = new S3ResultsStore({ bucket, client: newClient() });
+    const { key } = await store.putResult(resultOf(PROD, SCAN_1, AT));
+    await admin.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: JSON.stringify(resultOf(PROD, SCAN_1, AT), null, 2),
+        ContentType: JSON_CONTENT_TYPE,
+      }),
     );
+
+    expect(await store.getResult(key)).toEqual(resultOf(PROD, SCAN_1, AT));
   });
 
   /**
