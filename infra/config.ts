@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { CHECKS } from '../functions/checks/index.ts';
 import { ConfigError, policyFromConfig } from '../functions/config/config.ts';
 import { type FleetConfig, fleetConfigSchema } from '../functions/config/fleet-config.ts';
+import * as z from '../functions/config/zod.ts';
 
 /**
  * The deployment configuration of the CDK app, parsed once at the edge (infra/app.ts) from CDK
@@ -67,164 +67,164 @@ const quoted = (value: unknown): string => `'${String(value)}'`;
 
 /** A string field checked by `test`; the message quotes the value, e.g. `'x' is not an account id`. */
 function pattern(test: (value: string) => boolean, what: string) {
-  return z.string().superRefine((value, ctx) => {
-    if (!test(value)) ctx.addIssue({ code: 'custom', message: `${quoted(value)} is not ${what}` });
-  });
+  return z.string().check(
+    z.superRefine((value, ctx) => {
+      if (!test(value)) ctx.addIssue({ code: 'custom', message: `${quoted(value)} is not ${what}` });
+    }),
+  );
 }
 
 const region = pattern((v) => REGION.test(v), 'an AWS region such as eu-west-1');
 const emailAddress = z.email({ error: (issue) => `${quoted(issue.input)} is not an email address` });
 
-const scheduleSchema = z
-  .object({
-    enabled: z.boolean().default(true),
-    expression: pattern(
+const scheduleSchema = z.strictObject({
+  enabled: z._default(z.boolean(), true),
+  expression: z._default(
+    pattern(
       (v) => SCHEDULE_EXPRESSION.test(v),
       'a Scheduler expression such as cron(0 2 * * ? *) or rate(12 hours)',
-    ).default('cron(0 2 * * ? *)'),
-    timeZone: pattern(isIanaTimeZone, 'an IANA time zone').default('UTC'),
-  })
-  .strict();
+    ),
+    'cron(0 2 * * ? *)',
+  ),
+  timeZone: z._default(pattern(isIanaTimeZone, 'an IANA time zone'), 'UTC'),
+});
 
-const vpcSchema = z
-  .object({
-    vpcId: pattern((v) => VPC_ID.test(v), 'a VPC id (vpc-…)'),
-    subnetIds: z.array(pattern((v) => SUBNET_ID.test(v), 'a subnet id (subnet-…)')).min(1),
-    securityGroupIds: z.array(pattern((v) => SECURITY_GROUP_ID.test(v), 'a security group id (sg-…)')).min(1),
-  })
-  .strict();
+const vpcSchema = z.strictObject({
+  vpcId: pattern((v) => VPC_ID.test(v), 'a VPC id (vpc-…)'),
+  subnetIds: z.array(pattern((v) => SUBNET_ID.test(v), 'a subnet id (subnet-…)')).check(z.minLength(1)),
+  securityGroupIds: z
+    .array(pattern((v) => SECURITY_GROUP_ID.test(v), 'a security group id (sg-…)'))
+    .check(z.minLength(1)),
+});
 
-const scanSchema = z
-  .object({
-    /** Clusters scanned at the same time (Distributed Map MaxConcurrency). */
-    maxConcurrency: z.number().int().min(1).max(10_000).default(20),
-    memoryMb: z.number().int().min(512).max(10_240).default(2048),
-    /** The scan-cluster Lambda timeout; child executions are STANDARD, so up to Lambda's 15. */
-    timeoutMinutes: z.number().int().min(1).max(15).default(10),
-    /** Attach scan-cluster to a VPC to reach clusters whose API endpoint is private only. */
-    vpc: vpcSchema.optional(),
-    /**
-     * Read each node's kubelet configuration (CIS 3.2.x) through nodes/proxy. Off by default:
-     * `get nodes/proxy` also lets its holder run commands through the kubelet (CIS 4.1.10),
-     * so clusters must also bind deploy/cluster-rbac-kubelet-config.yaml.
-     */
-    kubeletConfig: z.boolean().default(false),
-  })
-  .strict();
+const scanSchema = z.strictObject({
+  /** Clusters scanned at the same time (Distributed Map MaxConcurrency). */
+  maxConcurrency: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 20),
+  memoryMb: z._default(z.number().check(z.int(), z.minimum(512), z.maximum(10_240)), 2048),
+  /** The scan-cluster Lambda timeout; child executions are STANDARD, so up to Lambda's 15. */
+  timeoutMinutes: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(15)), 10),
+  /** Attach scan-cluster to a VPC to reach clusters whose API endpoint is private only. */
+  vpc: z.optional(vpcSchema),
+  /**
+   * Read each node's kubelet configuration (CIS 3.2.x) through nodes/proxy. Off by default:
+   * `get nodes/proxy` also lets its holder run commands through the kubelet (CIS 4.1.10),
+   * so clusters must also bind deploy/cluster-rbac-kubelet-config.yaml.
+   */
+  kubeletConfig: z._default(z.boolean(), false),
+});
 
-const memberAccessSchema = z
-  .object({
-    roleName: pattern((v) => ROLE_NAME.test(v), 'an IAM role name').default('WatchkeeperReadRole'),
-    externalId: pattern(
-      (v) => EXTERNAL_ID.test(v),
-      'an STS external id (2-1224 of [A-Za-z0-9+=,.@:/_-])',
-    ).optional(),
-    organizationId: pattern((v) => ORG_ID.test(v), 'an AWS Organizations id (o-…)').optional(),
-  })
-  .strict();
+const memberAccessSchema = z.strictObject({
+  roleName: z._default(
+    pattern((v) => ROLE_NAME.test(v), 'an IAM role name'),
+    'WatchkeeperReadRole',
+  ),
+  externalId: z.optional(
+    pattern((v) => EXTERNAL_ID.test(v), 'an STS external id (2-1224 of [A-Za-z0-9+=,.@:/_-])'),
+  ),
+  organizationId: z.optional(pattern((v) => ORG_ID.test(v), 'an AWS Organizations id (o-…)')),
+});
 
-const memberStackSetSchema = z
-  .object({
-    organizationalUnitIds: z.array(pattern((v) => OU_ID.test(v), 'an organizational unit or root id')).min(1),
-    /** IAM is global: one stack instance per account is enough, so one region. */
-    region,
-    callAs: z.enum(['SELF', 'DELEGATED_ADMIN']).default('SELF'),
-    /**
-     * The central discover and scan-cluster role ARNs (the ScannerPrincipalArns output). Leave
-     * out when the StackSet stack deploys to the same account and region as the central stack.
-     */
-    scannerPrincipalArns: z
+const memberStackSetSchema = z.strictObject({
+  organizationalUnitIds: z
+    .array(pattern((v) => OU_ID.test(v), 'an organizational unit or root id'))
+    .check(z.minLength(1)),
+  /** IAM is global: one stack instance per account is enough, so one region. */
+  region,
+  callAs: z._default(z.enum(['SELF', 'DELEGATED_ADMIN']), 'SELF'),
+  /**
+   * The central discover and scan-cluster role ARNs (the ScannerPrincipalArns output). Leave
+   * out when the StackSet stack deploys to the same account and region as the central stack.
+   */
+  scannerPrincipalArns: z.optional(
+    z
       .array(pattern((v) => /^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(v), 'an IAM role ARN'))
-      .min(1)
-      .optional(),
-  })
-  .strict();
+      .check(z.minLength(1)),
+  ),
+});
 
 const emailSchema = z
-  .object({
+  .strictObject({
     from: emailAddress,
-    to: z.array(emailAddress).min(1),
+    to: z.array(emailAddress).check(z.minLength(1)),
     /** Verify this domain (DKIM) instead of the single `from` address. */
-    domain: z
-      .string()
-      .regex(
-        /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
-        'must be a domain name such as example.com',
-      )
-      .optional(),
+    domain: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+            'must be a domain name such as example.com',
+          ),
+        ),
+    ),
   })
-  .strict()
-  .superRefine((email, ctx) => {
-    if (email.domain && !email.from.toLowerCase().endsWith(`@${email.domain.toLowerCase()}`)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['from'],
-        message: `${quoted(email.from)} is not an address of the verified domain ${quoted(email.domain)}`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((email, ctx) => {
+      if (email.domain && !email.from.toLowerCase().endsWith(`@${email.domain.toLowerCase()}`)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['from'],
+          message: `${quoted(email.from)} is not an address of the verified domain ${quoted(email.domain)}`,
+        });
+      }
+    }),
+  );
 
-const resultsSchema = z
-  .object({
-    /** Days a scan's objects (`scans/…`) are kept; auditors usually ask for a year. */
-    scanRetentionDays: z.number().int().min(1).default(400),
-    noncurrentVersionRetentionDays: z.number().int().min(1).default(30),
-    accessLogRetentionDays: z.number().int().min(1).default(365),
-  })
-  .strict();
+const resultsSchema = z.strictObject({
+  /** Days a scan's objects (`scans/…`) are kept; auditors usually ask for a year. */
+  scanRetentionDays: z._default(z.number().check(z.int(), z.minimum(1)), 400),
+  noncurrentVersionRetentionDays: z._default(z.number().check(z.int(), z.minimum(1)), 30),
+  accessLogRetentionDays: z._default(z.number().check(z.int(), z.minimum(1)), 365),
+});
 
-const apiSchema = z
-  .object({
-    throttlingRateLimit: z.number().min(1).default(10),
-    throttlingBurstLimit: z.number().int().min(1).default(20),
-    /**
-     * API Gateway writes execution and access logs with ONE role per account and region
-     * (`AWS::ApiGateway::Account`). true: this stack creates that role (inline policy, no AWS
-     * managed policy) and sets it. false: the account already has one; this stack leaves it alone.
-     */
-    manageAccountCloudWatchRole: z.boolean().default(true),
-  })
-  .strict();
+const apiSchema = z.strictObject({
+  throttlingRateLimit: z._default(z.number().check(z.minimum(1)), 10),
+  throttlingBurstLimit: z._default(z.number().check(z.int(), z.minimum(1)), 20),
+  /**
+   * API Gateway writes execution and access logs with ONE role per account and region
+   * (`AWS::ApiGateway::Account`). true: this stack creates that role (inline policy, no AWS
+   * managed policy) and sets it. false: the account already has one; this stack leaves it alone.
+   */
+  manageAccountCloudWatchRole: z._default(z.boolean(), true),
+});
 
-const logRetention = z
-  .number()
-  .int()
-  .superRefine((value, ctx) => {
+const logRetention = z.number().check(
+  z.int(),
+  z.superRefine((value, ctx) => {
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(value)) {
       ctx.addIssue({
         code: 'custom',
         message: `${value} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(', ')}`,
       });
     }
-  });
+  }),
+);
 
-const configSchema = z
-  .object({
-    stackName: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9-]{0,99}$/, 'must be a CloudFormation stack name')
-      .default('Watchkeeper'),
-    schedule: scheduleSchema.prefault({}),
-    scan: scanSchema.prefault({}),
-    /**
-     * Which clusters a fleet scan covers, in the discover handler's own schema
-     * (functions/config/fleet-config.ts); passed to it as FLEET_CONFIG. A member account
-     * without `roleArn`/`externalId` gets the `memberAccess` role name and external id.
-     */
-    fleet: fleetConfigSchema.prefault({}),
-    memberAccess: memberAccessSchema.prefault({}),
-    memberStackSet: memberStackSetSchema.optional(),
-    /** Clusters in the deployment account and region that get an access entry for the scanner. */
-    accessEntries: z.array(pattern((v) => EKS_CLUSTER_NAME.test(v), 'an EKS cluster name')).default([]),
-    email: emailSchema.optional(),
-    reportBaseUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
-    logRetentionDays: logRetention.default(90),
-    results: resultsSchema.prefault({}),
-    api: apiSchema.prefault({}),
-    /** Check policy (params, waivers, severity overrides), validated like the CLI's config file. */
-    policy: z.record(z.string(), z.unknown()).default({}),
-  })
-  .strict();
+const configSchema = z.strictObject({
+  stackName: z._default(
+    z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9-]{0,99}$/, 'must be a CloudFormation stack name')),
+    'Watchkeeper',
+  ),
+  schedule: z.prefault(scheduleSchema, {}),
+  scan: z.prefault(scanSchema, {}),
+  /**
+   * Which clusters a fleet scan covers, in the discover handler's own schema
+   * (functions/config/fleet-config.ts); passed to it as FLEET_CONFIG. A member account
+   * without `roleArn`/`externalId` gets the `memberAccess` role name and external id.
+   */
+  fleet: z.prefault(fleetConfigSchema, {}),
+  memberAccess: z.prefault(memberAccessSchema, {}),
+  memberStackSet: z.optional(memberStackSetSchema),
+  /** Clusters in the deployment account and region that get an access entry for the scanner. */
+  accessEntries: z._default(z.array(pattern((v) => EKS_CLUSTER_NAME.test(v), 'an EKS cluster name')), []),
+  email: z.optional(emailSchema),
+  reportBaseUrl: z.optional(z.url({ protocol: /^https$/, error: 'must be an https:// URL' })),
+  logRetentionDays: z._default(logRetention, 90),
+  results: z.prefault(resultsSchema, {}),
+  api: z.prefault(apiSchema, {}),
+  /** Check policy (params, waivers, severity overrides), validated like the CLI's config file. */
+  policy: z._default(z.record(z.string(), z.unknown()), {}),
+});
 
 export type DeployConfig = z.infer<typeof configSchema>;
 export type EmailConfig = NonNullable<DeployConfig['email']>;

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CHECKS } from '../checks/index.ts';
-import { loadPolicy } from '../config/config.ts';
+import { loadPolicy } from '../config/config-file.ts';
 import { diffResults, type ScanDiff } from '../core/diff.ts';
 import type { ClusterSnapshot, ScanResult } from '../core/model.ts';
 import type { ResultsStore } from '../core/ports.ts';

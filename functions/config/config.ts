@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import type { CheckParams, Policy } from '../core/model.ts';
 import { SEVERITIES } from '../core/model.ts';
 import { DEFAULT_PARAMS } from '../core/params.ts';
 import { DEFAULT_SYSTEM_COMPONENTS } from '../core/system-components.ts';
+import * as z from './zod.ts';
 
 /** The user made a mistake in configuration; the message names the problem and the fix. */
 export class ConfigError extends Error {
@@ -13,71 +11,71 @@ export class ConfigError extends Error {
 
 const isoDate = z
   .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO date such as 2026-12-31');
+  .check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO date such as 2026-12-31'));
 
-const waiverSchema = z
-  .object({
-    id: z.string().min(1).optional(),
-    checkId: z.string().min(1, 'name the check to waive'),
-    scope: z
-      .object({
-        cluster: z.string().min(1).optional(),
-        namespace: z.string().min(1).optional(),
-        kind: z.string().min(1).optional(),
-        name: z.string().min(1).optional(),
-        labels: z.record(z.string(), z.string()).optional(),
-      })
-      .strict()
-      .default({}),
-    reason: z.string().min(10, 'say why the risk is accepted (at least 10 characters)'),
-    owner: z.string().min(1, 'name who owns the accepted risk'),
-    expires: isoDate,
-  })
-  .strict();
+const nonEmpty = () => z.string().check(z.minLength(1));
 
-const systemComponentSchema = z
-  .object({
-    name: z
-      .string()
-      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'use a short lower-case name such as aws-node'),
-    namespace: z.string().min(1, 'give the namespace (a glob)'),
-    kind: z.string().min(1, 'give the resource kind, e.g. DaemonSet'),
-    resourceName: z.string().min(1, 'give the resource name (a glob)'),
-    checks: z.array(z.string().min(1)).min(1, 'list the checks the component is exempt from'),
-    reason: z.string().min(10, 'say why the component needs it (at least 10 characters)'),
-    owner: z.string().min(1).optional(),
-  })
-  .strict();
+const waiverSchema = z.strictObject({
+  id: z.optional(nonEmpty()),
+  checkId: z.string().check(z.minLength(1, 'name the check to waive')),
+  scope: z._default(
+    z.strictObject({
+      cluster: z.optional(nonEmpty()),
+      namespace: z.optional(nonEmpty()),
+      kind: z.optional(nonEmpty()),
+      name: z.optional(nonEmpty()),
+      labels: z.optional(z.record(z.string(), z.string())),
+    }),
+    {},
+  ),
+  reason: z.string().check(z.minLength(10, 'say why the risk is accepted (at least 10 characters)')),
+  owner: z.string().check(z.minLength(1, 'name who owns the accepted risk')),
+  expires: isoDate,
+});
+
+const systemComponentSchema = z.strictObject({
+  name: z
+    .string()
+    .check(z.regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'use a short lower-case name such as aws-node')),
+  namespace: z.string().check(z.minLength(1, 'give the namespace (a glob)')),
+  kind: z.string().check(z.minLength(1, 'give the resource kind, e.g. DaemonSet')),
+  resourceName: z.string().check(z.minLength(1, 'give the resource name (a glob)')),
+  checks: z.array(nonEmpty()).check(z.minLength(1, 'list the checks the component is exempt from')),
+  reason: z.string().check(z.minLength(10, 'say why the component needs it (at least 10 characters)')),
+  owner: z.optional(nonEmpty()),
+});
 
 const paramsShape = Object.fromEntries(
   Object.entries(DEFAULT_PARAMS).map(([key, value]) => [
     key,
-    (Array.isArray(value)
-      ? z.array(z.string())
-      : typeof value === 'number'
-        ? z.number().int().nonnegative()
-        : typeof value === 'boolean'
-          ? z.boolean()
-          : z.string()
-    ).optional(),
+    z.optional(
+      Array.isArray(value)
+        ? z.array(z.string())
+        : typeof value === 'number'
+          ? z.number().check(z.int(), z.nonnegative())
+          : typeof value === 'boolean'
+            ? z.boolean()
+            : z.string(),
+    ),
   ]),
 );
 
-const configSchema = z
-  .object({
-    params: z.object(paramsShape).strict().default({}),
-    waivers: z.array(waiverSchema).default([]),
-    severityOverrides: z.record(z.string(), z.enum(SEVERITIES)).default({}),
-    /** Replaces the default system-component list; `[]` turns exemptions off. */
-    systemComponents: z
+const configSchema = z.strictObject({
+  params: z._default(z.strictObject(paramsShape), {}),
+  waivers: z._default(z.array(waiverSchema), []),
+  severityOverrides: z._default(z.record(z.string(), z.enum(SEVERITIES)), {}),
+  /** Replaces the default system-component list; `[]` turns exemptions off. */
+  systemComponents: z.optional(
+    z
       .array(systemComponentSchema)
-      .refine(
-        (components) => new Set(components.map((c) => c.name)).size === components.length,
-        'system component names must be unique (each names its waiver id)',
-      )
-      .optional(),
-  })
-  .strict();
+      .check(
+        z.refine(
+          (components) => new Set(components.map((c) => c.name)).size === components.length,
+          'system component names must be unique (each names its waiver id)',
+        ),
+      ),
+  ),
+});
 
 export type WatchkeeperConfig = z.infer<typeof configSchema>;
 
@@ -116,25 +114,4 @@ export function policyFromConfig(raw: unknown, knownCheckIds: readonly string[],
       checks: [...c.checks],
     })),
   };
-}
-
-/** Reads a YAML or JSON config file. */
-export async function loadPolicy(
-  path: string | undefined,
-  knownCheckIds: readonly string[],
-): Promise<Policy> {
-  if (path === undefined) return policyFromConfig({}, knownCheckIds);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid YAML/JSON: ${(error as Error).message}`);
-  }
-  return policyFromConfig(raw, knownCheckIds, `config file ${path}`);
 }

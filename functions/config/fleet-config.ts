@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { ConfigError } from './config.ts';
+import * as z from './zod.ts';
 
 /**
  * Which clusters a fleet scan covers: the scanner's own account and/or member accounts
@@ -24,130 +24,152 @@ const ROLE_ARN =
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /** YAML reads an unquoted 123456789012 as a number, and drops leading zeros; both are caught here. */
-const accountId = z.preprocess(
-  (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+const accountId = z.pipe(
+  z.transform((value: unknown) =>
+    typeof value === 'number' && Number.isInteger(value) ? String(value) : value,
+  ),
   z
     .string({ error: 'accountId must be the 12-digit AWS account id, in quotes, e.g. "123456789012"' })
-    .regex(
-      ACCOUNT_ID,
-      'accountId must be exactly 12 digits, e.g. "012345678901" (quote it in YAML so leading zeros are kept)',
+    .check(
+      z.regex(
+        ACCOUNT_ID,
+        'accountId must be exactly 12 digits, e.g. "012345678901" (quote it in YAML so leading zeros are kept)',
+      ),
     ),
 );
 
 const region = z
   .string()
-  .regex(REGION, 'a region is written like eu-west-1 or us-gov-west-1 (the code, not the display name)');
+  .check(
+    z.regex(REGION, 'a region is written like eu-west-1 or us-gov-west-1 (the code, not the display name)'),
+  );
 
-const globs = z.array(z.string().min(1, 'a name pattern cannot be empty; use * to match every name')).min(1, {
-  error: 'names needs at least one pattern, or leave it out',
-});
+const globs = z
+  .array(z.string().check(z.minLength(1, 'a name pattern cannot be empty; use * to match every name')))
+  .check(z.minLength(1, { error: 'names needs at least one pattern, or leave it out' }));
 
 /** Tag values are globs too: `*` means "the key is present", whatever its value. */
 const tags = z
-  .record(z.string().min(1, 'a tag key cannot be empty'), z.string())
-  .refine((value) => Object.keys(value).length > 0, 'tags needs at least one key, or leave it out');
+  .record(z.string().check(z.minLength(1, 'a tag key cannot be empty')), z.string())
+  .check(z.refine((value) => Object.keys(value).length > 0, 'tags needs at least one key, or leave it out'));
 
-const includeFilter = z
-  .object({
-    /** The cluster name must match one of these globs. */
-    names: globs.optional(),
-    /** Every tag listed must be on the cluster with a matching value. */
-    tags: tags.optional(),
-  })
-  .strict();
+const includeFilter = z.strictObject({
+  /** The cluster name must match one of these globs. */
+  names: z.optional(globs),
+  /** Every tag listed must be on the cluster with a matching value. */
+  tags: z.optional(tags),
+});
 
-const excludeFilter = z
-  .object({
-    /** A cluster whose name matches any of these globs is left out. */
-    names: globs.optional(),
-    /** A cluster carrying any one of these tags (with a matching value) is left out. */
-    tags: tags.optional(),
-  })
-  .strict();
+const excludeFilter = z.strictObject({
+  /** A cluster whose name matches any of these globs is left out. */
+  names: z.optional(globs),
+  /** A cluster carrying any one of these tags (with a matching value) is left out. */
+  tags: z.optional(tags),
+});
 
 const account = z
-  .object({
+  .strictObject({
     accountId,
     /** The read role to assume; leave it out only for the scanner's own account. */
-    roleArn: z
-      .string()
-      .regex(
-        ROLE_ARN,
-        'roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/watchkeeper-read',
-      )
-      .optional(),
+    roleArn: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            ROLE_ARN,
+            'roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/watchkeeper-read',
+          ),
+        ),
+    ),
     /** Must equal the `sts:ExternalId` condition in the member role's trust policy. */
-    externalId: z
-      .string()
-      .regex(
-        /^[\w+=,.@:/-]{2,1224}$/,
-        'externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-',
-      )
-      .optional(),
+    externalId: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^[\w+=,.@:/-]{2,1224}$/,
+            'externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-',
+          ),
+        ),
+    ),
     /** RoleSessionName; shows in CloudTrail and the cluster audit log. Default `watchkeeper`. */
-    sessionName: z
-      .string()
-      .regex(/^[\w+=,.@-]{2,64}$/, 'sessionName must be 2 to 64 characters of letters, digits and +=,.@-')
-      .optional(),
+    sessionName: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^[\w+=,.@-]{2,64}$/,
+            'sessionName must be 2 to 64 characters of letters, digits and +=,.@-',
+          ),
+        ),
+    ),
   })
-  .strict()
-  .superRefine((value, ctx) => {
-    const roleAccount = value.roleArn === undefined ? undefined : ROLE_ARN.exec(value.roleArn)?.[2];
-    if (roleAccount !== undefined && roleAccount !== value.accountId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['roleArn'],
-        message: `roleArn is in account ${roleAccount} but accountId is ${value.accountId}; use the read role of account ${value.accountId}`,
-      });
-    }
-    if (value.externalId !== undefined && value.roleArn === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['externalId'],
-        message: 'externalId is only used to assume roleArn; add the roleArn or remove the externalId',
-      });
-    }
-  });
-
-export const fleetConfigSchema = z
-  .object({
-    /** Member accounts to scan (the scanner's own account is covered by includeSelf). */
-    accounts: z.array(account).default([]),
-    /** Scan the account the scanner runs in, with its own identity. */
-    includeSelf: z.boolean().default(true),
-    /** Regions to look in; omit to use the regions enabled in each account (DescribeRegions). */
-    regions: z.array(region).min(1, 'regions needs at least one region, or leave it out').optional(),
-    include: includeFilter.optional(),
-    exclude: excludeFilter.optional(),
-    /** AWS calls in flight at once across accounts × regions. */
-    maxConcurrency: z
-      .number()
-      .int('maxConcurrency must be a whole number')
-      .min(1, 'maxConcurrency must be at least 1')
-      .max(64, 'maxConcurrency above 64 only invites throttling; use 64 or less')
-      .default(8),
-  })
-  .strict()
-  .superRefine((value, ctx) => {
-    const seen = new Set<string>();
-    value.accounts.forEach((entry, index) => {
-      if (seen.has(entry.accountId)) {
+  .check(
+    z.superRefine((value, ctx) => {
+      const roleAccount = value.roleArn === undefined ? undefined : ROLE_ARN.exec(value.roleArn)?.[2];
+      if (roleAccount !== undefined && roleAccount !== value.accountId) {
         ctx.addIssue({
           code: 'custom',
-          path: ['accounts', index, 'accountId'],
-          message: `account ${entry.accountId} is listed twice; keep one entry`,
+          path: ['roleArn'],
+          message: `roleArn is in account ${roleAccount} but accountId is ${value.accountId}; use the read role of account ${value.accountId}`,
         });
       }
-      seen.add(entry.accountId);
-    });
-    if (!value.includeSelf && value.accounts.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['accounts'],
-        message: 'nothing to scan: includeSelf is false and no accounts are listed',
+      if (value.externalId !== undefined && value.roleArn === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['externalId'],
+          message: 'externalId is only used to assume roleArn; add the roleArn or remove the externalId',
+        });
+      }
+    }),
+  );
+
+export const fleetConfigSchema = z
+  .strictObject({
+    /** Member accounts to scan (the scanner's own account is covered by includeSelf). */
+    accounts: z._default(z.array(account), []),
+    /** Scan the account the scanner runs in, with its own identity. */
+    includeSelf: z._default(z.boolean(), true),
+    /** Regions to look in; omit to use the regions enabled in each account (DescribeRegions). */
+    regions: z.optional(
+      z.array(region).check(z.minLength(1, 'regions needs at least one region, or leave it out')),
+    ),
+    include: z.optional(includeFilter),
+    exclude: z.optional(excludeFilter),
+    /** AWS calls in flight at once across accounts × regions. */
+    maxConcurrency: z._default(
+      z
+        .number()
+        .check(
+          z.int('maxConcurrency must be a whole number'),
+          z.minimum(1, 'maxConcurrency must be at least 1'),
+          z.maximum(64, 'maxConcurrency above 64 only invites throttling; use 64 or less'),
+        ),
+      8,
+    ),
+  })
+  .check(
+    z.superRefine((value, ctx) => {
+      const seen = new Set<string>();
+      value.accounts.forEach((entry, index) => {
+        if (seen.has(entry.accountId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['accounts', index, 'accountId'],
+            message: `account ${entry.accountId} is listed twice; keep one entry`,
+          });
+        }
+        seen.add(entry.accountId);
       });
-    }
-  });
+      if (!value.includeSelf && value.accounts.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts'],
+          message: 'nothing to scan: includeSelf is false and no accounts are listed',
+        });
+      }
+    }),
+  );
 
 export type FleetConfig = z.output<typeof fleetConfigSchema>;
 export type FleetAccount = FleetConfig['accounts'][number];

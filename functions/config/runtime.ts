@@ -1,13 +1,15 @@
-import { z } from 'zod';
 import type { Policy } from '../core/model.ts';
 import { ConfigError, policyFromConfig } from './config.ts';
-import { type FleetConfig, parseFleetConfig } from './fleet-config.ts';
+import * as z from './zod.ts';
 
 /**
  * The Lambda handlers' configuration, read from their environment once (on the first
  * invocation) and validated here, at the edge. Each message names the variable and says
  * how to fix it; the CDK stack (infra/) sets every variable, so a failure here usually
  * means a function was deployed or run by other means.
+ *
+ * discover's configuration is in discover-config.ts: it carries the fleet config schema,
+ * which no other function needs in its bundle.
  */
 
 export class RuntimeConfigError extends ConfigError {
@@ -27,32 +29,33 @@ const STATE_MACHINE_ARN =
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 /** An unset variable and an empty one mean the same: not configured. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+const optional = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    z.optional(schema),
+  );
 
-const required = (what: string, fix: string) =>
-  z
-    .string({ error: `is not set: ${fix}` })
-    .min(1, `is empty: ${fix}`)
-    .describe(what);
+/** A variable that must be set; `fix` says how. */
+const required = (fix: string, ...checks: z.core.$ZodCheck<string>[]) =>
+  z.string({ error: `is not set: ${fix}` }).check(z.minLength(1, `is empty: ${fix}`), ...checks);
 
-const bucket = required(
-  'results bucket',
+export const bucket = required(
   'set it to the name of the results bucket (the CDK stack sets it with bindResultsBucket)',
-).regex(BUCKET_NAME, 'is not an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)');
-
-const kmsKeyId = optional(
-  z.string().max(2048, 'is too long for a KMS key id, ARN or alias (at most 2048 characters)'),
+  z.regex(BUCKET_NAME, 'is not an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)'),
 );
 
-const region = required(
-  'region',
+export const kmsKeyId = optional(
+  z.string().check(z.maxLength(2048, 'is too long for a KMS key id, ARN or alias (at most 2048 characters)')),
+);
+
+export const region = required(
   "Lambda sets it; elsewhere set it to the scanner's region, e.g. eu-west-1",
-).regex(REGION, 'is not an AWS region code such as eu-west-1');
+  z.regex(REGION, 'is not an AWS region code such as eu-west-1'),
+);
 
-const jsonText = optional(z.string());
+export const jsonText = optional(z.string());
 
-function readJson(variable: string, text: string | undefined, example: string): unknown {
+export function readJson(variable: string, text: string | undefined, example: string): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
@@ -64,11 +67,11 @@ function readJson(variable: string, text: string | undefined, example: string): 
   }
 }
 
-function parseEnv<T extends z.ZodRawShape>(
+export function parseEnv<T extends z.core.$ZodShape>(
   handler: string,
   shape: T,
   env: Environment,
-): z.output<z.ZodObject<T>> {
+): z.output<z.ZodMiniObject<T>> {
   const parsed = z.object(shape).safeParse(env);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')} ${issue.message}`);
@@ -82,7 +85,7 @@ export interface ResultsConfig {
   kmsKeyId?: string;
 }
 
-function resultsConfig(values: {
+export function resultsConfig(values: {
   RESULTS_BUCKET: string;
   RESULTS_KMS_KEY_ID?: string | undefined;
 }): ResultsConfig {
@@ -90,36 +93,6 @@ function resultsConfig(values: {
     bucket: values.RESULTS_BUCKET,
     ...(values.RESULTS_KMS_KEY_ID === undefined ? {} : { kmsKeyId: values.RESULTS_KMS_KEY_ID }),
   };
-}
-
-export interface DiscoverConfig {
-  results: ResultsConfig;
-  /** The region the scanner runs in: STS and DescribeRegions are called here. */
-  region: string;
-  fleet: FleetConfig;
-}
-
-/** RESULTS_BUCKET, RESULTS_KMS_KEY_ID?, AWS_REGION, FLEET_CONFIG? (JSON; absent: the scanner's own account in every enabled region). */
-export function discoverConfig(env: Environment): DiscoverConfig {
-  const values = parseEnv(
-    'discover',
-    {
-      RESULTS_BUCKET: bucket,
-      RESULTS_KMS_KEY_ID: kmsKeyId,
-      AWS_REGION: region,
-      FLEET_CONFIG: jsonText,
-    },
-    env,
-  );
-  const fleet = parseFleetConfig(
-    readJson(
-      'FLEET_CONFIG',
-      values.FLEET_CONFIG,
-      '{"includeSelf":true,"accounts":[],"regions":["eu-west-1"]}',
-    ),
-    'FLEET_CONFIG',
-  );
-  return { results: resultsConfig(values), region: values.AWS_REGION, fleet };
 }
 
 export interface ScanClusterConfig {
@@ -150,26 +123,32 @@ export function scanClusterConfig(env: Environment, knownCheckIds: readonly stri
       MEMBER_ROLE_NAME: optional(
         z
           .string()
-          .regex(
-            ROLE_NAME,
-            'is not an IAM role name (1-64 letters, digits and +=,.@_-); set it to the member read role name, e.g. watchkeeper-read',
+          .check(
+            z.regex(
+              ROLE_NAME,
+              'is not an IAM role name (1-64 letters, digits and +=,.@_-); set it to the member read role name, e.g. watchkeeper-read',
+            ),
           ),
       ),
       EXTERNAL_ID: optional(
         z
           .string()
-          .regex(
-            EXTERNAL_ID,
-            "must be 2 to 1224 characters of letters, digits and +=,.@:/- (the member role trust policy's sts:ExternalId)",
+          .check(
+            z.regex(
+              EXTERNAL_ID,
+              "must be 2 to 1224 characters of letters, digits and +=,.@:/- (the member role trust policy's sts:ExternalId)",
+            ),
           ),
       ),
       SCANNER_ACCOUNT_ID: optional(
-        z.string().regex(ACCOUNT_ID, "must be the scanner's 12-digit AWS account id, or be left unset"),
+        z
+          .string()
+          .check(z.regex(ACCOUNT_ID, "must be the scanner's 12-digit AWS account id, or be left unset")),
       ),
       POLICY: jsonText,
       KUBELET_CONFIG: optional(
         z.enum(['true', 'false'], {
-          message:
+          error:
             'must be "true" (read kubelet configs through nodes/proxy, CIS 3.2.x) or "false"; leave it unset for false',
         }),
       ),
@@ -208,23 +187,29 @@ export function reportConfig(env: Environment): ReportConfig {
       RESULTS_BUCKET: bucket,
       RESULTS_KMS_KEY_ID: kmsKeyId,
       EMAIL_FROM: optional(
-        z.string().regex(EMAIL, 'is not an email address; set it to the verified SES sender'),
+        z.string().check(z.regex(EMAIL, 'is not an email address; set it to the verified SES sender')),
       ),
       EMAIL_TO: optional(
         z
-          .string()
-          .transform((text) => text.split(',').map((address) => address.trim()))
-          .refine(
-            (addresses) => addresses.every((address) => EMAIL.test(address)),
-            'must be email addresses separated by commas, e.g. security@example.com,sre@example.com',
+          .pipe(
+            z.string(),
+            z.transform((text) => text.split(',').map((address) => address.trim())),
+          )
+          .check(
+            z.refine(
+              (addresses) => addresses.every((address) => EMAIL.test(address)),
+              'must be email addresses separated by commas, e.g. security@example.com,sre@example.com',
+            ),
           ),
       ),
       REPORT_BASE_URL: optional(
         z
           .string()
-          .refine(
-            (text) => URL.canParse(text) && new URL(text).protocol === 'https:',
-            'must be an https:// URL',
+          .check(
+            z.refine(
+              (text) => URL.canParse(text) && new URL(text).protocol === 'https:',
+              'must be an https:// URL',
+            ),
           ),
       ),
     },
@@ -255,11 +240,11 @@ export function apiConfig(env: Environment): ApiConfig {
     'api',
     {
       STATE_MACHINE_ARN: required(
-        'state machine',
         'set it to the fleet scan state machine ARN (the CDK stack sets it with bindStateMachine)',
-      ).regex(
-        STATE_MACHINE_ARN,
-        'is not a state machine ARN such as arn:aws:states:eu-west-1:123456789012:stateMachine:FleetScan',
+        z.regex(
+          STATE_MACHINE_ARN,
+          'is not a state machine ARN such as arn:aws:states:eu-west-1:123456789012:stateMachine:FleetScan',
+        ),
       ),
       RESULTS_BUCKET: bucket,
       RESULTS_KMS_KEY_ID: kmsKeyId,

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { type CredentialsTarget, credentialsFor } from '../collect/aws-credentials.ts';
-import { type DiscoverConfig, discoverConfig } from '../config/runtime.ts';
+import { type DiscoverConfig, discoverConfig } from '../config/discover-config.ts';
+import * as z from '../config/zod.ts';
 import type { FleetSkip } from '../core/fleet.ts';
 import type { ResultsStore } from '../core/ports.ts';
 import { defaultDiscoveryClients } from '../discover/clients.ts';
@@ -65,17 +65,20 @@ export interface DiscoverDeps {
 /** Skips returned in the state output at most (in bytes of JSON); the rest are in skipped.json. */
 export const MAX_SKIPPED_OUTPUT_BYTES = 64 * 1024;
 
-const eventSchema = z
-  .object({
-    scanId: z
-      .string()
-      .refine(
-        (id) => isValidScanId(id) && id.length <= MAX_SCAN_ID_LENGTH,
-        `scanId must be 1-${MAX_SCAN_ID_LENGTH} characters of [A-Za-z0-9._-] starting with a letter or digit`,
-      )
-      .optional(),
-  })
-  .nullish();
+const eventSchema = z.nullish(
+  z.object({
+    scanId: z.optional(
+      z
+        .string()
+        .check(
+          z.refine(
+            (id) => isValidScanId(id) && id.length <= MAX_SCAN_ID_LENGTH,
+            `scanId must be 1-${MAX_SCAN_ID_LENGTH} characters of [A-Za-z0-9._-] starting with a letter or digit`,
+          ),
+        ),
+    ),
+  }),
+);
 
 /** The longest prefix of `skipped` whose JSON fits `budget` bytes. */
 export function skippedWithin(skipped: readonly FleetSkip[], budget = MAX_SKIPPED_OUTPUT_BYTES): FleetSkip[] {

@@ -1,13 +1,13 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { z } from 'zod';
 import { CHECKS } from '../checks/index.ts';
 import { credentialsFor } from '../collect/aws-credentials.ts';
 import { ClientNodeKubeReader } from '../collect/client-node-reader.ts';
 import type { CollectInput } from '../collect/collector.ts';
 import { createEksTokenProvider } from '../collect/token-provider.ts';
 import { type ScanClusterConfig, scanClusterConfig } from '../config/runtime.ts';
+import * as z from '../config/zod.ts';
 import type { ClusterOutcome, FleetClusterEntry } from '../core/fleet.ts';
 import type { ResultsStore } from '../core/ports.ts';
 import { fleetClusterSchema } from '../scan/fleet-artifacts.ts';
@@ -72,9 +72,11 @@ const AWS_REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 30_000 }
 const eventSchema = z.object({
   scanId: z
     .string()
-    .refine(
-      (id) => isValidScanId(id) && id.length <= MAX_SCAN_ID_LENGTH,
-      `scanId must be 1-${MAX_SCAN_ID_LENGTH} characters of [A-Za-z0-9._-] starting with a letter or digit`,
+    .check(
+      z.refine(
+        (id) => isValidScanId(id) && id.length <= MAX_SCAN_ID_LENGTH,
+        `scanId must be 1-${MAX_SCAN_ID_LENGTH} characters of [A-Za-z0-9._-] starting with a letter or digit`,
+      ),
     ),
   cluster: fleetClusterSchema,
 });

@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadPolicy, policyFromConfig } from '../../functions/config/config.ts';
+import { ConfigError, policyFromConfig } from '../../functions/config/config.ts';
+import { loadPolicy } from '../../functions/config/config-file.ts';
 import { DEFAULT_PARAMS } from '../../functions/core/params.ts';
 import { DEFAULT_SYSTEM_COMPONENTS } from '../../functions/core/system-components.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../functions/checks/index.ts';
 import { ConfigError } from '../../functions/config/config.ts';
+import { discoverConfig } from '../../functions/config/discover-config.ts';
 import {
   apiConfig,
-  discoverConfig,
   RuntimeConfigError,
   reportConfig,
   scanClusterConfig,

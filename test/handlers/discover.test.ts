@@ -8,7 +8,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CredentialsTarget } from '../../functions/collect/aws-credentials.ts';
-import { discoverConfig } from '../../functions/config/runtime.ts';
+import { discoverConfig } from '../../functions/config/discover-config.ts';
 import type { FleetSkip } from '../../functions/core/fleet.ts';
 import {
   buildDeps,

@@ -1,4 +1,5 @@
-import { parse } from 'yaml';
+// js-yaml, not yaml: client-node already bundles it, and the scan-cluster Lambda stays one parser lighter.
+import { load as parse } from 'js-yaml';
 import type { EksAccessEntry } from '../../core/eks-types.ts';
 import type { DeepReadonly, ResourceRef, Snapshot } from '../../core/model.ts';
 import { isRedacted, REDACTED } from '../../core/redaction.ts';

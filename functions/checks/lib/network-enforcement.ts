@@ -1,4 +1,5 @@
-import { parse } from 'yaml';
+// js-yaml, the parser client-node already brings (see aws-auth.ts).
+import { load as parse } from 'js-yaml';
 import type { Container, PodController } from '../../core/k8s-types.ts';
 import type { DeepReadonly, ResourceRef, Snapshot } from '../../core/model.ts';
 import { clusterResource } from './outcomes.ts';
