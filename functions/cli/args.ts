@@ -51,7 +51,10 @@ Commands:
 
 Scan sources (exactly one):
   --demo               The bundled demo cluster, served over HTTPS by the local
-                       Kubernetes API emulator and read with a minted EKS token
+                       Kubernetes API emulator and read with a minted EKS token;
+                       a second demo cluster joins it in a fleet scan, which also
+                       writes fleet-report.html, email-preview.eml and
+                       email-preview.html (the digest, not sent)
   --context NAME       A context of your kubeconfig (KUBECONFIG or ~/.kube/config)
   --manifests DIR      Offline: YAML/JSON manifests in DIR, plus an optional
                        eks-cluster.json (aws eks describe-cluster output) and

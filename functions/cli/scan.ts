@@ -17,6 +17,7 @@ import { FileResultsStore } from '../store/file-results-store.ts';
 import { FORMAT_FILES, type OutputFormat, type ScanOptions, UsageError } from './args.ts';
 import { snapshotFromContext } from './context.ts';
 import { snapshotFromDemo } from './demo.ts';
+import { demoFleet, formatDemoFleet } from './demo-fleet.ts';
 import { snapshotFromManifestsDir } from './offline.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { failsThreshold, formatSummary } from './summary.ts';
@@ -196,11 +197,17 @@ export async function runScan(options: ScanOptions, streams: ScanStreams): Promi
       files.push(diffFile);
     }
   }
+  // The demo is a fleet of its own: a fleet report and the email digest, as the AWS side writes them.
+  const fleet =
+    options.source.type === 'demo'
+      ? await demoFleet({ store, scanId, startedAt, main: { result, stored }, policy, out, progress })
+      : undefined;
   progress.done();
 
   streams.stdout.write(`${formatSummary(result, diff)}\n\n`);
   for (const file of files) streams.stdout.write(`Wrote ${file}\n`);
   streams.stdout.write(`Stored the result under ${join(out, 'store', stored.key)}\n`);
+  if (fleet !== undefined) streams.stdout.write(formatDemoFleet(fleet, scanId, join(out, 'store')));
   return {
     result,
     diff,

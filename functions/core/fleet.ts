@@ -1,9 +1,35 @@
-import type { ClusterRef, Gap, GapReason, ScanResult, Score, Severity } from './model.ts';
+import type { CheckSummary, ClusterRef, Gap, GapReason, ScanResult, Score, Severity } from './model.ts';
 import { SEVERITIES } from './model.ts';
 
 /** How one cluster of a fleet scan ended. */
 export const CLUSTER_OUTCOMES = ['scanned', 'unreachable', 'forbidden', 'error'] as const;
 export type ClusterOutcome = (typeof CLUSTER_OUTCOMES)[number];
+
+/**
+ * The check areas, in report order: the folders of the check catalog (`functions/checks/<area>/`),
+ * each with its own list in the registry. The fleet report's heat map has one column per area.
+ */
+export const CHECK_AREAS = [
+  'eks',
+  'nodes',
+  'rbac',
+  'pods',
+  'images',
+  'workloads',
+  'network',
+  'namespaces',
+] as const;
+export type CheckArea = (typeof CHECK_AREAS)[number];
+
+/** How one area's checks came out on one cluster (check-level statuses, not findings). */
+export interface AreaSummary {
+  failing: number;
+  /** The most severe failing check's severity; absent when nothing failed. */
+  worstSeverity?: Severity;
+  passed: number;
+  /** Checks the data for which could not be read: never counted as passed. */
+  notEvaluated: number;
+}
 
 export interface FleetClusterEntry {
   cluster: ClusterRef;
@@ -21,6 +47,11 @@ export interface FleetClusterEntry {
     gaps: number;
     /** Ids of the checks that failed, sorted: the fleet report counts them across clusters. */
     failingChecks?: string[];
+    /**
+     * Per check area, for the fleet heat map. Absent in entries written before it was kept
+     * (the report shows those as "no data"), and for a check the area map does not know.
+     */
+    areas?: Partial<Record<CheckArea, AreaSummary>>;
   };
 }
 
@@ -130,8 +161,40 @@ export function assessCollection(gaps: readonly Gap[], apiKinds: readonly string
   return { outcome: 'scanned', reason: `partly read: ${describeGaps(failed)}${hint}` };
 }
 
-/** The part of a result a fleet view ranks clusters by, so it never needs the whole result. */
-export function summaryOf(result: ScanResult): NonNullable<FleetClusterEntry['summary']> {
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Failing, passed and not-evaluated checks per area; checks `areaOf` does not place are left out. */
+export function areaSummariesOf(
+  checks: readonly Pick<CheckSummary, 'checkId' | 'status' | 'severity'>[],
+  areaOf: (checkId: string) => CheckArea | undefined,
+): Partial<Record<CheckArea, AreaSummary>> {
+  const areas: Partial<Record<CheckArea, AreaSummary>> = {};
+  for (const check of checks) {
+    const area = areaOf(check.checkId);
+    if (area === undefined) continue;
+    const summary = areas[area] ?? { failing: 0, passed: 0, notEvaluated: 0 };
+    areas[area] = summary;
+    if (check.status === 'fail') {
+      summary.failing += 1;
+      const worst = summary.worstSeverity;
+      if (worst === undefined || SEVERITIES.indexOf(check.severity) < SEVERITIES.indexOf(worst)) {
+        summary.worstSeverity = check.severity;
+      }
+    } else if (check.status === 'pass') summary.passed += 1;
+    else if (check.status === 'not_evaluated') summary.notEvaluated += 1;
+  }
+  return areas;
+}
+
+/**
+ * The part of a result a fleet view ranks clusters by, so it never needs the whole result.
+ * `areaOf` places each check in its area (the registry knows: `functions/scan/check-areas.ts`);
+ * without it the summary has no per-area counts.
+ */
+export function summaryOf(
+  result: ScanResult,
+  areaOf?: (checkId: string) => CheckArea | undefined,
+): NonNullable<FleetClusterEntry['summary']> {
   const failingBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
     Severity,
     number
@@ -142,7 +205,54 @@ export function summaryOf(result: ScanResult): NonNullable<FleetClusterEntry['su
     overall: result.scores.overall,
     failingBySeverity,
     gaps: result.gaps.length,
-    failingChecks: failing.map((check) => check.checkId).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    failingChecks: failing.map((check) => check.checkId).sort(compareIds),
+    ...(areaOf === undefined ? {} : { areas: areaSummariesOf(result.checks, areaOf) }),
+  };
+}
+
+const finite = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+/** Mean compliance of the scanned clusters that have a score, to 0.1; null when none has one. */
+export function meanCompliance(entries: readonly FleetClusterEntry[]): number | null {
+  const scores = entries
+    .filter((entry) => entry.outcome === 'scanned')
+    .map((entry) => finite(entry.summary?.overall?.compliance))
+    .filter((value): value is number => value !== undefined);
+  if (scores.length === 0) return null;
+  return Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10;
+}
+
+/** One fleet scan reduced to what the trend draws: small, whatever the size of the fleet. */
+export interface FleetTrendPoint {
+  scanId: string;
+  finishedAt: string;
+  clusters: number;
+  scanned: number;
+  /** Mean compliance of the scanned clusters (`meanCompliance`). */
+  compliance: number | null;
+  /** Failing checks summed over the scanned clusters, by severity. */
+  failingBySeverity: Record<Severity, number>;
+}
+
+export function trendPointOf(manifest: FleetManifest): FleetTrendPoint {
+  const failingBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
+    Severity,
+    number
+  >;
+  const scanned = manifest.clusters.filter((entry) => entry.outcome === 'scanned');
+  for (const entry of scanned) {
+    for (const severity of SEVERITIES) {
+      failingBySeverity[severity] += finite(entry.summary?.failingBySeverity?.[severity]) ?? 0;
+    }
+  }
+  return {
+    scanId: manifest.scanId,
+    finishedAt: manifest.finishedAt,
+    clusters: manifest.clusters.length,
+    scanned: scanned.length,
+    compliance: meanCompliance(manifest.clusters),
+    failingBySeverity,
   };
 }
 

@@ -10,6 +10,7 @@ import { type ApiConfig, apiConfig } from '../config/runtime.ts';
 import { countOutcomes, type FleetManifest, summaryOf } from '../core/fleet.ts';
 import type { LatestEntry, ResultsStore } from '../core/ports.ts';
 import { FLEET_REPORT_CSP } from '../report/fleet-render.ts';
+import { areaOfCheck } from '../scan/check-areas.ts';
 import { FLEET_REPORT_ARTIFACT, getClusterList, getEntry } from '../scan/fleet-artifacts.ts';
 import { assessSnapshot, kindsToRead, MAX_SCAN_ID_LENGTH, newScanId } from '../scan/pipeline.ts';
 import { CorruptStoreObjectError } from '../store/codec.ts';
@@ -351,7 +352,7 @@ async function clusterPosture(deps: ApiDeps, latest: LatestEntry) {
     ...latestView,
     outcome: assessment.outcome,
     reason: assessment.reason ?? null,
-    summary: summaryOf(result),
+    summary: summaryOf(result, areaOfCheck),
   };
 }
 

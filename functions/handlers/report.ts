@@ -1,13 +1,14 @@
-import { z } from 'zod';
 import { CHECKS } from '../checks/index.ts';
 import { createLimiter } from '../collect/limit.ts';
 import { type ReportConfig, reportConfig } from '../config/runtime.ts';
+import * as z from '../config/zod.ts';
 import {
   type ClusterOutcome,
   countOutcomes,
   type FleetClusterEntry,
   type FleetManifest,
   type FleetSkip,
+  type FleetTrendPoint,
   summaryOf,
 } from '../core/fleet.ts';
 import type { ResultsStore } from '../core/ports.ts';
@@ -16,6 +17,7 @@ import { buildDigest } from '../report/digest.ts';
 import { createDigestRenderer, type DigestRenderer } from '../report/digest-render.ts';
 import { createFleetReportRenderer, type FleetReportRenderer } from '../report/fleet-render.ts';
 import { buildFleetReportView, type FleetCheckInfo } from '../report/fleet-view-model.ts';
+import { areaOfCheck } from '../scan/check-areas.ts';
 import {
   FLEET_REPORT_ARTIFACT,
   type FleetCluster,
@@ -24,6 +26,7 @@ import {
   getSkipped,
   HTML_CONTENT_TYPE,
 } from '../scan/fleet-artifacts.ts';
+import { readFleetHistory } from '../scan/fleet-history.ts';
 import { assessSnapshot, kindsToRead } from '../scan/pipeline.ts';
 import { clusterKeyOf, isValidScanId } from '../store/keys.ts';
 import { S3ResultsStore } from '../store/s3-results-store.ts';
@@ -78,7 +81,8 @@ export interface ReportOutput {
 }
 
 export interface ReportDeps {
-  config: ReportConfig;
+  /** What the report reads of its configuration (the results bucket is the store's business). */
+  config: Pick<ReportConfig, 'email' | 'reportBaseUrl'>;
   store: ResultsStore;
   /** Built on first use: the templates are read and compiled once per container. */
   renderer(): FleetReportRenderer;
@@ -98,19 +102,22 @@ const READ_CONCURRENCY = 16;
 export const DIGEST_MAX_ITEMS = 10;
 /** Older scan ids looked at for the previous manifest (a scan may have stored none). */
 const PREVIOUS_SCANS_TRIED = 5;
+/** Fleet scans in the report's trend, this one included. */
+export const TREND_POINTS = 30;
 
 export const NOT_FINISHED_REASON =
   'scan did not finish: no entry was stored for this cluster (its scan-cluster invocation failed, timed out or never ran; see the map run of the execution)';
 
 const eventSchema = z.object({
-  scanId: z.string().refine(isValidScanId, 'scanId must be a scan id such as 20261123T154000Z-3f9a1c'),
-  startedAt: z
+  scanId: z
     .string()
-    .refine((value) => !Number.isNaN(Date.parse(value)), 'startedAt must be an ISO time')
-    .optional(),
-  skipped: z
-    .array(z.object({ accountId: z.string(), region: z.string().optional(), reason: z.string() }))
-    .optional(),
+    .check(z.refine(isValidScanId, 'scanId must be a scan id such as 20261123T154000Z-3f9a1c')),
+  startedAt: z.optional(
+    z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'startedAt must be an ISO time')),
+  ),
+  skipped: z.optional(
+    z.array(z.object({ accountId: z.string(), region: z.optional(z.string()), reason: z.string() })),
+  ),
 });
 
 async function entryOf(
@@ -141,7 +148,7 @@ async function entryOf(
         outcome: assessment.outcome,
         reason: assessment.reason === undefined ? rebuilt : `${assessment.reason}; ${rebuilt}`,
         resultKey,
-        summary: summaryOf(result),
+        summary: summaryOf(result, areaOfCheck),
       };
     }
   }
@@ -163,6 +170,28 @@ async function previousManifest(store: ResultsStore, scanId: string): Promise<Fl
     if (manifest !== undefined) return manifest;
   }
   return undefined;
+}
+
+/** The fleet scans before this one for the trend; none (a one-point trend) when they cannot be listed. */
+async function trendHistory(
+  store: ResultsStore,
+  scanId: string,
+  logger: HandlerLogger,
+): Promise<FleetTrendPoint[]> {
+  try {
+    const history = await readFleetHistory(store, scanId, { maxPoints: TREND_POINTS - 1 });
+    if (history.unreadable > 0) {
+      logger.warn('trend: some earlier manifests could not be read and are left out', {
+        unreadable: history.unreadable,
+      });
+    }
+    return history.points;
+  } catch (error) {
+    logger.warn('trend: the earlier scans could not be listed; the trend shows this scan only', {
+      error: errorText(error),
+    });
+    return [];
+  }
 }
 
 /** `{base}scans/{scanId}/report`, the API's report route; the base is an https URL. */
@@ -255,7 +284,12 @@ export function createHandler(source: DepsSource<ReportDeps>) {
         })),
       };
       const manifestKey = await store.putManifest(manifest);
-      const html = deps().renderer().renderFleetReport(buildFleetReportView(manifest, deps().checks));
+      const history = await trendHistory(store, scanId, logger);
+      const html = deps()
+        .renderer()
+        .renderFleetReport(
+          buildFleetReportView(manifest, deps().checks, { history, maxTrendPoints: TREND_POINTS }),
+        );
       const reportKey = await store.putScanArtifact(scanId, FLEET_REPORT_ARTIFACT, html, HTML_CONTENT_TYPE);
 
       const outcomes = countOutcomes(entries);

@@ -4,9 +4,14 @@ import {
   countOutcomes,
   type FleetClusterEntry,
   type FleetManifest,
+  type FleetTrendPoint,
+  meanCompliance,
+  trendPointOf,
 } from '../core/fleet.ts';
 import type { Check, Severity } from '../core/model.ts';
 import { SEVERITIES } from '../core/model.ts';
+import { buildHeatMap, type HeatMapView } from './fleet-heatmap.ts';
+import { buildTrend, DEFAULT_MAX_TREND_POINTS, type TrendView } from './fleet-trend.ts';
 import { SEVERITY_LABELS } from './labels.ts';
 import {
   barWidth,
@@ -26,8 +31,9 @@ export { EMPTY, type Tone } from './text.ts';
 
 /**
  * The fleet report as plain data: every cluster of one fleet scan with its outcome and
- * scores, the worst clusters, the checks failing most often across the fleet, the clusters
- * that could not be scanned and why, and the accounts and regions discovery skipped.
+ * scores, a clusters × check areas heat map, the trend over the last fleet scans, the worst
+ * clusters, the checks failing most often across the fleet, the clusters that could not be
+ * scanned and why, and the accounts and regions discovery skipped.
  * Ordered, counted, formatted and capped here, so the templates stay logic-free; absent
  * values are `null`.
  *
@@ -48,6 +54,15 @@ export interface FleetReportOptions {
   maxCommonFailing?: number;
   /** Longest untrusted string printed. Default 500. */
   maxStringLength?: number;
+  /** Rows of the heat map, worst clusters first; the rest are counted. Default 50. */
+  maxHeatRows?: number;
+  /**
+   * Earlier fleet scans for the trend (`readFleetHistory`), in any order; this scan is added
+   * from the manifest. Without them the trend has one point.
+   */
+  history?: readonly FleetTrendPoint[];
+  /** Scans in the trend, this one included. Default 30. */
+  maxTrendPoints?: number;
 }
 
 export const DEFAULT_FLEET_LIMITS = {
@@ -55,7 +70,9 @@ export const DEFAULT_FLEET_LIMITS = {
   maxWorst: 10,
   maxCommonFailing: 10,
   maxStringLength: 500,
-} as const satisfies Required<FleetReportOptions>;
+  maxHeatRows: 50,
+  maxTrendPoints: DEFAULT_MAX_TREND_POINTS,
+} as const satisfies Required<Omit<FleetReportOptions, 'history'>>;
 
 export const OUTCOME_LABELS: Record<ClusterOutcome, string> = {
   scanned: 'Scanned',
@@ -138,6 +155,8 @@ export interface FleetReportView {
   };
   outcomes: OutcomeCountView[];
   failingBySeverity: SeverityCountView[];
+  heatMap: HeatMapView;
+  trend: TrendView;
   clusters: ClusterRowView[];
   /** Clusters beyond `maxClusters`, not listed in the table. */
   moreClusters: number;
@@ -207,6 +226,27 @@ function worseFirst(a: ClusterRowView, b: ClusterRowView): number {
 }
 
 /**
+ * The heat map: worst scanned clusters on top (as in "worst clusters"), then the clusters
+ * with no data, in table order. `rows[i]` is the row of `entries[i]`.
+ */
+function heatMapOf(
+  entries: readonly FleetClusterEntry[],
+  rows: readonly ClusterRowView[],
+  maxRows: number,
+): HeatMapView {
+  // The areas are passed as stored: the heat map checks them (a manifest is not ours to trust).
+  const inputs = rows.map((row, index) => ({ row, areas: entries[index]?.summary?.areas }));
+  const scanned = inputs
+    .filter(({ row }) => row.outcome === 'scanned')
+    .sort((a, b) => worseFirst(a.row, b.row));
+  const others = inputs.filter(({ row }) => row.outcome !== 'scanned');
+  return buildHeatMap(
+    [...scanned, ...others].map(({ row, areas }) => ({ ...row, areas })),
+    maxRows,
+  );
+}
+
+/**
  * Builds the fleet view of one manifest. Pure: the same manifest and catalog give the same
  * view. `checks` supplies titles and severities of failing checks; an id missing from it is
  * still listed, by id.
@@ -232,8 +272,7 @@ export function buildFleetReportView(
 
   const counts = countOutcomes(entries);
   const scores = scannedRows.map((row) => row.compliance).filter((value): value is number => value !== null);
-  const mean =
-    scores.length === 0 ? null : Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10;
+  const mean = meanCompliance(entries);
   const fleetTone = toneOf(mean);
 
   const failingBySeverity = SEVERITIES.map((severity) => ({
@@ -307,6 +346,8 @@ export function buildFleetReportView(
       outcomeClass: `oc-${outcome}`,
     })),
     failingBySeverity,
+    heatMap: heatMapOf(entries, rows, limits.maxHeatRows),
+    trend: buildTrend([...(options.history ?? []), trendPointOf(manifest)], cap, limits.maxTrendPoints),
     clusters: rows.slice(0, limits.maxClusters),
     moreClusters: Math.max(0, rows.length - limits.maxClusters),
     worst: [...scannedRows].sort(worseFirst).slice(0, limits.maxWorst),

@@ -1,3 +1,4 @@
+import type { CheckArea } from '../core/fleet.ts';
 import type { FrameworkId, Responsibility, Severity, Status } from '../core/model.ts';
 
 /** Display names shared by the HTML report and the machine formats. */
@@ -8,6 +9,18 @@ export const SEVERITY_LABELS: Record<Severity, string> = {
   medium: 'Medium',
   low: 'Low',
   info: 'Info',
+};
+
+/** The check areas (the catalog's folders), as the fleet heat map heads its columns. */
+export const AREA_LABELS: Record<CheckArea, string> = {
+  eks: 'EKS',
+  nodes: 'Nodes',
+  rbac: 'RBAC',
+  pods: 'Pods',
+  images: 'Images',
+  workloads: 'Workloads',
+  network: 'Network',
+  namespaces: 'Namespaces',
 };
 
 export const STATUS_LABELS: Record<Status, string> = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../config/zod.ts';
 import { CLUSTER_OUTCOMES, type FleetClusterEntry, type FleetSkip } from '../core/fleet.ts';
 import type { ClusterRef } from '../core/model.ts';
 import { SEVERITIES } from '../core/model.ts';
@@ -32,22 +32,23 @@ const EKS_CLUSTER_ARN =
 
 /** A cluster of the fleet as discover lists it: always in an AWS account and region. */
 export const fleetClusterSchema = z
-  .object({
-    accountId: z.string().regex(ACCOUNT_ID, 'accountId must be a 12-digit AWS account id'),
-    region: z.string().regex(REGION, 'region must be an AWS region code such as eu-west-1'),
-    name: z.string().regex(EKS_CLUSTER_NAME, 'name must be an EKS cluster name'),
-    arn: z.string().regex(EKS_CLUSTER_ARN, 'arn must be an EKS cluster ARN').optional(),
+  .strictObject({
+    accountId: z.string().check(z.regex(ACCOUNT_ID, 'accountId must be a 12-digit AWS account id')),
+    region: z.string().check(z.regex(REGION, 'region must be an AWS region code such as eu-west-1')),
+    name: z.string().check(z.regex(EKS_CLUSTER_NAME, 'name must be an EKS cluster name')),
+    arn: z.optional(z.string().check(z.regex(EKS_CLUSTER_ARN, 'arn must be an EKS cluster ARN'))),
   })
-  .strict()
-  .superRefine((cluster, ctx) => {
-    if (cluster.arn !== undefined && cluster.arn !== expectedArn(cluster)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['arn'],
-        message: `arn does not name cluster ${cluster.name} in ${cluster.accountId}/${cluster.region}`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((cluster, ctx) => {
+      if (cluster.arn !== undefined && cluster.arn !== expectedArn(cluster)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arn'],
+          message: `arn does not name cluster ${cluster.name} in ${cluster.accountId}/${cluster.region}`,
+        });
+      }
+    }),
+  );
 
 /** The ARN's account, region and name must be the cluster's own. */
 function expectedArn(cluster: { accountId: string; region: string; name: string; arn?: string }): string {
@@ -57,30 +58,41 @@ function expectedArn(cluster: { accountId: string; region: string; name: string;
 
 export type FleetCluster = z.output<typeof fleetClusterSchema>;
 
-const skipSchema = z
-  .object({ accountId: z.string().min(1), region: z.string().optional(), reason: z.string() })
-  .strict();
+const skipSchema = z.strictObject({
+  accountId: z.string().check(z.minLength(1)),
+  region: z.optional(z.string()),
+  reason: z.string(),
+});
 
 const scoreSchema = z.object({
-  compliance: z.number().nullable(),
-  coverage: z.number().nullable(),
+  compliance: z.nullable(z.number()),
+  coverage: z.nullable(z.number()),
   counts: z.record(z.string(), z.number()),
+});
+
+const areaSchema = z.object({
+  failing: z.number(),
+  worstSeverity: z.optional(z.enum(SEVERITIES)),
+  passed: z.number(),
+  notEvaluated: z.number(),
 });
 
 const entrySchema = z.object({
   cluster: fleetClusterSchema,
   clusterKey: z.string(),
   outcome: z.enum(CLUSTER_OUTCOMES),
-  reason: z.string().optional(),
-  resultKey: z.string().optional(),
-  summary: z
-    .object({
+  reason: z.optional(z.string()),
+  resultKey: z.optional(z.string()),
+  summary: z.optional(
+    z.object({
       overall: scoreSchema,
       failingBySeverity: z.object(Object.fromEntries(SEVERITIES.map((severity) => [severity, z.number()]))),
       gaps: z.number(),
-      failingChecks: z.array(z.string()).optional(),
-    })
-    .optional(),
+      failingChecks: z.optional(z.array(z.string())),
+      // Keyed by string, not the area enum: an area added later must not make older code refuse the entry.
+      areas: z.optional(z.record(z.string(), areaSchema)),
+    }),
+  ),
 });
 
 function parseJson(text: string, key: string): unknown {
@@ -91,7 +103,7 @@ function parseJson(text: string, key: string): unknown {
   }
 }
 
-function problems(error: z.ZodError): string {
+function problems(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)

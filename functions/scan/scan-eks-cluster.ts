@@ -34,6 +34,7 @@ import type {
 } from '../core/model.ts';
 import type { ResultsStore, StoredResult } from '../core/ports.ts';
 import { clusterKeyOf } from '../store/keys.ts';
+import { areaOfCheck } from './check-areas.ts';
 import type { FleetCluster } from './fleet-artifacts.ts';
 import { putEntry } from './fleet-artifacts.ts';
 import { assessSnapshot, evaluateSnapshot, kindsToRead } from './pipeline.ts';
@@ -403,7 +404,7 @@ export async function scanEksCluster(
       checksFailed: 0,
     };
   }
-  const summary = summaryOf(result);
+  const summary = summaryOf(result, areaOfCheck);
   const checksFailed = result.checks.filter((check) => check.status === 'fail').length;
 
   let stored: StoredResult | undefined;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { assessCollection, countOutcomes, describeGaps, summaryOf } from '../../functions/core/fleet.ts';
+import {
+  areaSummariesOf,
+  assessCollection,
+  countOutcomes,
+  describeGaps,
+  type FleetClusterEntry,
+  meanCompliance,
+  summaryOf,
+  trendPointOf,
+} from '../../functions/core/fleet.ts';
 import type { CheckSummary, Gap, GapReason, ScanResult } from '../../functions/core/model.ts';
 import { computeScores, zeroCounts } from '../../functions/core/scoring.ts';
 
@@ -137,6 +146,77 @@ describe('summaryOf', () => {
       failingBySeverity: { critical: 1, high: 1, medium: 0, low: 0, info: 0 },
       gaps: 1,
       failingChecks: ['a-check', 'z-check'],
+    });
+  });
+
+  it('counts failing, passed and not evaluated checks per area when given the areas', () => {
+    const checks = [
+      check('eks-a', 'medium', 'fail'),
+      check('eks-b', 'critical', 'fail'),
+      check('eks-c', 'high', 'fail'),
+      check('eks-d', 'low', 'pass'),
+      check('rbac-a', 'high', 'not_evaluated'),
+      check('rbac-b', 'high', 'manual'),
+      check('pods-a', 'high', 'waived'),
+      check('retired-check', 'critical', 'fail'),
+    ];
+    const result = { checks, scores: computeScores(checks), gaps: [] } as unknown as ScanResult;
+    const areaOf = (id: string) =>
+      id.startsWith('eks-')
+        ? 'eks'
+        : id.startsWith('rbac-')
+          ? 'rbac'
+          : id.startsWith('pods-')
+            ? 'pods'
+            : undefined;
+
+    expect(summaryOf(result, areaOf).areas).toEqual({
+      eks: { failing: 3, worstSeverity: 'critical', passed: 1, notEvaluated: 0 },
+      // Manual and waived are neither passed nor failed.
+      rbac: { failing: 0, passed: 0, notEvaluated: 1 },
+      pods: { failing: 0, passed: 0, notEvaluated: 0 },
+    });
+    expect(areaSummariesOf([], areaOf)).toEqual({});
+  });
+});
+
+describe('meanCompliance and trendPointOf', () => {
+  const entry = (outcome: FleetClusterEntry['outcome'], compliance: number | null): FleetClusterEntry => ({
+    cluster: { name: `c-${outcome}-${compliance}` },
+    clusterKey: `local/local/c-${outcome}-${compliance}`,
+    outcome,
+    summary: {
+      overall: { compliance, coverage: 100, counts: zeroCounts() },
+      failingBySeverity: { critical: 1, high: 2, medium: 0, low: 0, info: 0 },
+      gaps: 0,
+    },
+  });
+
+  it('averages the scanned clusters with a score, to 0.1, and counts only their failures', () => {
+    const clusters = [
+      entry('scanned', 50),
+      entry('scanned', 33.33),
+      entry('scanned', null),
+      entry('error', 0),
+    ];
+    expect(meanCompliance(clusters)).toBe(41.7);
+    expect(meanCompliance([entry('unreachable', 10)])).toBeNull();
+    expect(
+      trendPointOf({
+        schemaVersion: 1,
+        scanId: '20261123T020000Z-abc123',
+        startedAt: '2026-11-23T02:00:00.000Z',
+        finishedAt: '2026-11-23T02:05:00.000Z',
+        clusters,
+        skipped: [],
+      }),
+    ).toEqual({
+      scanId: '20261123T020000Z-abc123',
+      finishedAt: '2026-11-23T02:05:00.000Z',
+      clusters: 4,
+      scanned: 3,
+      compliance: 41.7,
+      failingBySeverity: { critical: 3, high: 6, medium: 0, low: 0, info: 0 },
     });
   });
 });

@@ -4,8 +4,20 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../functions/checks/index.ts';
 import { DEMO_DIR } from '../../functions/cli/demo.ts';
+import {
+  DEMO_EMAIL,
+  DEMO_FLEET_DIRS,
+  EMAIL_PREVIEW_EML,
+  EMAIL_PREVIEW_HTML,
+  FLEET_REPORT_FILE,
+} from '../../functions/cli/demo-fleet.ts';
 import { EXIT, main } from '../../functions/cli/main.ts';
+import { snapshotFromManifests } from '../../functions/collect/offline.ts';
+import { CHECK_AREAS } from '../../functions/core/fleet.ts';
 import type { ScanResult } from '../../functions/core/model.ts';
+import { FLEET_REPORT_CSP } from '../../functions/report/fleet-render.ts';
+import { FileResultsStore } from '../../functions/store/file-results-store.ts';
+import { parseEml } from '../helpers/mime.ts';
 import { captureStreams } from '../helpers/streams.ts';
 
 /** Planted in the demo cluster (see examples/demo-cluster/README.md); must appear in no output. */
@@ -37,6 +49,75 @@ describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS 
     expect(streams.stdout.text).toMatch(/CRITICAL\s+pod-containers-not-privileged/);
     expect(streams.stdout.text).toContain(`Wrote ${join(out, 'report.html')}`);
     expect(streams.stdout.text).toContain('First scan of this cluster: nothing to compare with yet.');
+  });
+
+  it('scans a second demo cluster through the emulator and writes the fleet report and the email preview', async () => {
+    const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as ScanResult;
+    expect(DEMO_FLEET_DIRS.length).toBeGreaterThan(0);
+    expect(streams.stderr.text).toContain(
+      'Starting the Kubernetes API emulator with the demo cluster demo-web-staging',
+    );
+    expect(streams.stdout.text).toMatch(
+      new RegExp(
+        `Fleet scan ${result.scanId} of 2 demo clusters: demo-payments-prod 22\\.2%, demo-web-staging \\d+(\\.\\d)?%; trend over 1 fleet scan\\n`,
+      ),
+    );
+    for (const name of [FLEET_REPORT_FILE, EMAIL_PREVIEW_EML, EMAIL_PREVIEW_HTML]) {
+      expect(streams.stdout.text).toContain(`Wrote ${join(out, name)}`);
+    }
+    expect(streams.stdout.text).toContain(
+      `Stored the fleet manifest under ${join(out, 'store', 'scans', result.scanId, 'manifest.json')}`,
+    );
+
+    // The manifest, written by the report handler from the entries of both clusters.
+    const manifest = await new FileResultsStore({ root: join(out, 'store') }).getManifest(result.scanId);
+    expect(
+      manifest?.clusters.map((entry) => [entry.cluster.name, entry.cluster.accountId, entry.outcome]),
+    ).toEqual([
+      ['demo-payments-prod', '111122223333', 'scanned'],
+      ['demo-web-staging', '444455556666', 'scanned'],
+    ]);
+    for (const entry of manifest?.clusters ?? []) {
+      expect(Object.keys(entry.summary?.areas ?? {}).sort()).toEqual([...CHECK_AREAS].sort());
+    }
+    const staging = manifest?.clusters[1]?.summary;
+    expect(staging?.failingChecks).toEqual(
+      expect.arrayContaining(['pod-containers-not-privileged', 'network-policy-enforcement-enabled']),
+    );
+    expect(staging?.failingChecks).not.toContain('eks-secrets-encrypted-with-customer-key');
+
+    const fleet = await readFile(join(out, FLEET_REPORT_FILE), 'utf8');
+    expect(fleet).toContain(`content="${FLEET_REPORT_CSP.replaceAll("'", '&#x27;')}"`);
+    expect(fleet).toContain('id="heatmap"');
+    expect(fleet.match(/<svg /g)).toHaveLength(2);
+    expect(fleet).toContain('One scan so far: the trend starts with the next fleet scan.');
+    expect(fleet).toContain('demo-web-staging');
+
+    const eml = await readFile(join(out, EMAIL_PREVIEW_EML), 'utf8');
+    const parsed = parseEml(eml);
+    expect(parsed.headers).toMatchObject({ from: DEMO_EMAIL.from, to: DEMO_EMAIL.to.join(', ') });
+    expect(parsed.headers.subject).toMatch(/^Watchkeeper: 2 clusters/);
+    const [text, html] = parsed.parts;
+    expect(text?.headers['content-type']).toBe('text/plain; charset=UTF-8');
+    expect(text?.body).toContain('Watchkeeper fleet scan');
+    expect(text?.body).toContain('demo-web-staging');
+    expect(text?.body).toContain(
+      `Full fleet report: https://watchkeeper.example.com/scans/${result.scanId}/report`,
+    );
+    expect(html?.body).toBe((await readFile(join(out, EMAIL_PREVIEW_HTML), 'utf8')).replace(/\r\n/g, '\n'));
+  });
+
+  it('ships a second demo cluster of valid manifests, beside its EKS API files', async () => {
+    for (const dir of DEMO_FLEET_DIRS) {
+      const { snapshot, problems, skipped } = await snapshotFromManifests(dir, { now: () => new Date() });
+      expect(problems, dir).toEqual([]);
+      expect(skipped, dir).toEqual([]);
+      expect(snapshot.cluster).toMatchObject({ accountId: '444455556666', region: 'us-east-1' });
+      // Every EKS API file is there: no EKS kind is left uncollected.
+      expect(
+        snapshot.gaps.filter((gap) => gap.kind.startsWith('eks:') || gap.kind.startsWith('ec2:')),
+      ).toEqual([]);
+    }
   });
 
   it('writes every format asked for, each one well-formed, and keeps them beside the stored result', async () => {
@@ -100,6 +181,13 @@ describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS 
     const diff = JSON.parse(await readFile(join(out, 'diff.json'), 'utf8'));
     expect(diff.previous.scanId).toBe(first.scanId);
     expect(diff.counts.stillFailing).toBe(first.findings.filter((f) => f.status === 'fail').length);
+    // One more fleet scan in the store: one more point in the trend, and the digest compares.
+    expect(again.stdout.text).toContain('trend over 2 fleet scans');
+    const fleet = await readFile(join(out, FLEET_REPORT_FILE), 'utf8');
+    expect(fleet).toMatch(/The last 2 fleet scans, /);
+    expect(fleet).toContain(`<code>${first.scanId}</code>`);
+    const email = await readFile(join(out, EMAIL_PREVIEW_HTML), 'utf8');
+    expect(email).toContain(`compared with scan ${first.scanId}`);
   });
 
   it('writes result.json with the fixed finding interface and every check', async () => {
@@ -161,11 +249,35 @@ describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS 
     for (const canary of CANARIES) expect(planted, `the demo plants ${canary}`).toContain(canary);
 
     const outputs = [streams.stdout.text, streams.stderr.text];
-    for (const file of await filesUnder(out)) outputs.push(await readFile(file, 'utf8'));
+    const files = await filesUnder(out);
+    for (const file of files) outputs.push(await readFile(file, 'utf8'));
+    // Every kind of output is among them: the store, both reports, the formats, the email.
+    for (const name of ['result.json', 'report.html', FLEET_REPORT_FILE, 'result.sarif', 'findings.csv']) {
+      expect(files).toContain(join(out, name));
+    }
+    // Quoted-printable may split a word across lines: the decoded parts are searched too.
+    const eml = parseEml(await readFile(join(out, EMAIL_PREVIEW_EML), 'utf8'));
+    expect(eml.parts).toHaveLength(2);
+    outputs.push(eml.headerLines.join('\n'), ...eml.parts.map((part) => part.body));
     expect(outputs.length).toBeGreaterThan(4);
     for (const canary of CANARIES) {
       for (const text of outputs) expect(text.includes(canary), `${canary} leaked`).toBe(false);
     }
+  });
+
+  it('writes no fleet with --cluster-name: a renamed cluster no longer matches its ARN, and says so', async () => {
+    const renamed = captureStreams();
+    const other = await mkdtemp(join(tmpdir(), 'wk-demo-'));
+    expect(
+      await main(['scan', '--demo', '--out', other, '--cluster-name', 'renamed', '--quiet'], renamed),
+    ).toBe(EXIT.ok);
+    expect(renamed.stderr.text).toBe(
+      'warning: no fleet report or email preview: the scanned cluster cannot join a fleet ' +
+        '(arn does not name cluster renamed in 111122223333/eu-west-1)\n',
+    );
+    expect(renamed.stdout.text).not.toContain(FLEET_REPORT_FILE);
+    expect(await readdir(other)).toEqual(expect.arrayContaining(['report.html', 'result.json']));
+    expect(await readdir(other)).not.toContain(FLEET_REPORT_FILE);
   });
 
   it('exits 1 when a check fails at or above --fail-on, 0 below it', async () => {

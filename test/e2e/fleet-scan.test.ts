@@ -476,7 +476,7 @@ describe('a fleet scan, state by state', () => {
 
   it('report: writes the manifest with every outcome and the fleet report', async () => {
     const report = createReport({
-      config: { results: { bucket: BUCKET } },
+      config: {},
       store: store(),
       renderer: () => createFleetReportRenderer(),
       checks: CHECKS,

@@ -17,6 +17,7 @@ import {
 } from '../../functions/handlers/report.ts';
 import { SesSender } from '../../functions/notify/ses-sender.ts';
 import { createFleetReportRenderer } from '../../functions/report/fleet-render.ts';
+import { areaOfCheck } from '../../functions/scan/check-areas.ts';
 import {
   type FleetCluster,
   putClusterList,
@@ -75,7 +76,7 @@ function deps(overrides: Partial<ReportDeps> = {}): ReportDeps & {
   metrics: ReturnType<typeof recordingMetrics>;
 } {
   return {
-    config: { results: { bucket: 'results-bucket' } },
+    config: {},
     store,
     renderer: () => createFleetReportRenderer(),
     checks: CHECKS,
@@ -199,7 +200,8 @@ describe('report', () => {
         /^partly read: 1 kind forbidden: roles .*; rebuilt from the stored result \(entry.json was missing\)$/,
       ),
       resultKey: stored.key,
-      summary: summaryOf(result),
+      // Rebuilt entries carry the per-area counts too, as scan-cluster writes them.
+      summary: summaryOf(result, areaOfCheck),
     });
   });
 
@@ -238,6 +240,51 @@ describe('report', () => {
     const html = await readFile(store.pathOf(`scans/${SCAN_ID}/report.html`), 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(await store.getArtifact(artifactKey(SCAN_ID, clusterKeyOf(cluster), 'entry.json'))).toBeDefined();
+  });
+
+  it('keeps the per-area counts scan-cluster wrote, for the heat map', async () => {
+    const cluster = ref('alpha');
+    await putClusterList(store, SCAN_ID, [cluster]);
+    const result = resultOf(cluster);
+    const stored = await store.putResult(result);
+    const summary = summaryOf(result, areaOfCheck);
+    await putEntry(store, SCAN_ID, {
+      cluster,
+      clusterKey: stored.clusterKey,
+      outcome: 'scanned',
+      resultKey: stored.key,
+      summary,
+    });
+
+    await createHandler(deps())({ scanId: SCAN_ID, startedAt: STARTED });
+
+    const [entry] = (await store.getManifest(SCAN_ID))?.clusters ?? [];
+    expect(Object.keys(entry?.summary?.areas ?? {})).toHaveLength(8);
+    expect(entry?.summary?.areas).toEqual(summary.areas);
+    const html = await readFile(store.pathOf(`scans/${SCAN_ID}/report.html`), 'utf8');
+    expect(html).toContain('<table class="heat">');
+    expect(html).not.toContain('no per-area counts in this scan');
+  });
+
+  it('draws the trend from the earlier fleet scans in the store, and only from those', async () => {
+    const cluster = ref('alpha');
+    const earlier = ['20261121T020000Z-abc123', '20261122T020000Z-abc123'];
+    await putClusterList(store, earlier[0] as string, [cluster]);
+    await scanned(cluster, undefined, earlier[0]);
+    await createHandler(deps())({ scanId: earlier[0] as string, startedAt: '2026-11-21T02:00:00.000Z' });
+    // A scan that stored a result but no manifest (a CLI scan of one cluster) is no fleet scan.
+    await store.putResult(resultOf(cluster, earlier[1]));
+
+    await putClusterList(store, SCAN_ID, [cluster]);
+    await scanned(cluster);
+    await createHandler(deps())({ scanId: SCAN_ID, startedAt: STARTED });
+
+    const html = await readFile(store.pathOf(`scans/${SCAN_ID}/report.html`), 'utf8');
+    expect(html).toMatch(/The last 2 fleet scans, /);
+    expect(html).toContain(`<code>${earlier[0]}</code>`);
+    expect(html).not.toContain(earlier[1]);
+    const first = await readFile(store.pathOf(`scans/${earlier[0]}/report.html`), 'utf8');
+    expect(first).toContain('One scan so far: the trend starts with the next fleet scan.');
   });
 
   it('validates its environment on first use: EMAIL_FROM and EMAIL_TO go together', async () => {
@@ -287,7 +334,6 @@ describe('report: the email digest', () => {
     try {
       const d = deps({
         config: {
-          results: { bucket: 'results-bucket' },
           email: EMAIL,
           reportBaseUrl: 'https://wk.example.com/prod',
         },
@@ -330,7 +376,7 @@ describe('report: the email digest', () => {
   it('reports a failed send in its output and the log, and never fails the fleet scan', async () => {
     await twoScans();
     const d = deps({
-      config: { results: { bucket: 'results-bucket' }, email: EMAIL },
+      config: { email: EMAIL },
       emailSender: () => ({
         send: () => Promise.reject(new Error('MessageRejected: Email address is not verified')),
       }),

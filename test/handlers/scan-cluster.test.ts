@@ -25,6 +25,7 @@ import type { KubeListPage, KubeReader } from '../../functions/collect/kube-read
 import { KubeReadError } from '../../functions/collect/kube-reader.ts';
 import type { EksTokenProviderOptions } from '../../functions/collect/token-provider.ts';
 import { scanClusterConfig } from '../../functions/config/runtime.ts';
+import { CHECK_AREAS } from '../../functions/core/fleet.ts';
 import { ALL_K8S_KINDS, isK8sKind, type K8sKind } from '../../functions/core/kinds.ts';
 import type { ResultsStore } from '../../functions/core/ports.ts';
 import { InvalidEventError } from '../../functions/handlers/lib/runtime.ts';
@@ -225,6 +226,8 @@ describe('scan-cluster', () => {
       resultKey: `scans/${SCAN_ID}/clusters/${SELF}/${HOME}/prod/result.json`,
       summary: expect.objectContaining({ gaps: expect.any(Number), failingBySeverity: expect.any(Object) }),
     });
+    // Per-area counts for the fleet heat map, one per check area, read back intact from entry.json.
+    expect(Object.keys(entry.summary?.areas ?? {}).sort()).toEqual([...CHECK_AREAS].sort());
     expect(await getEntry(harness.store, SCAN_ID, cluster())).toEqual(entry);
     expect((await harness.store.getLatest(cluster()))?.scanId).toBe(SCAN_ID);
     expect(harness.assumed).toEqual([]);

@@ -1,16 +1,26 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../functions/checks/index.ts';
+import { EMAIL_PREVIEW_HTML } from '../../functions/cli/demo-fleet.ts';
+import { main } from '../../functions/cli/main.ts';
+import type { FleetClusterEntry, FleetManifest } from '../../functions/core/fleet.ts';
+import { createFleetReportRenderer } from '../../functions/report/fleet-render.ts';
+import { buildFleetReportView } from '../../functions/report/fleet-view-model.ts';
 import { toAsff } from '../../functions/report/formats/asff.ts';
 import { toJunit } from '../../functions/report/formats/junit.ts';
 import { toSarif } from '../../functions/report/formats/sarif.ts';
 import { renderClusterReport } from '../../functions/report/render.ts';
 import { buildReportView } from '../../functions/report/view-model.ts';
+import { readFleetHistory } from '../../functions/scan/fleet-history.ts';
+import { FileResultsStore } from '../../functions/store/file-results-store.ts';
 import {
   ChromiumMissingError,
   launchChromium,
+  noProblems,
   type OpenedPage,
   openReport,
   type PageDocument,
@@ -18,6 +28,7 @@ import {
   serveHtml,
   type TestBrowser,
 } from '../helpers/browser.ts';
+import { captureStreams } from '../helpers/streams.ts';
 import {
   type DemoScans,
   demoScans,
@@ -30,8 +41,9 @@ import {
  * The cluster report of a real scan of the demo cluster (with a previous scan to compare
  * with), opened in headless Chromium: it must load with no console error and no request to
  * anything but itself, its filters and search must work, it must stay readable without
- * JavaScript and print expanded, and hostile names must stay text. Screenshots go to
- * out/screenshots/ for review.
+ * JavaScript and print expanded, and hostile names must stay text. The fleet report and the
+ * email preview of the demo fleet (`npm start`'s path) are opened the same way. Screenshots go
+ * to out/screenshots/ for review.
  */
 
 // Globals of the page, used inside page.evaluate callbacks (see PageElement).
@@ -323,5 +335,156 @@ describe('the demo cluster report in Chromium', { timeout: 120_000 }, () => {
     expect(() => JSON.parse(toSarif(scans.current, CHECKS))).not.toThrow();
     expect(() => JSON.parse(toAsff(scans.current, CHECKS, { diff: scans.diff }))).not.toThrow();
     await context.close();
+  });
+});
+
+/** A cluster name and a reason that try to break out of the fleet page's markup. */
+const HOSTILE_CLUSTER = '"><img src=x onerror=alert(5)>';
+const HOSTILE_REASON = '</td><script>alert(6)</script>';
+
+describe('the demo fleet report and email preview in Chromium', { timeout: 120_000 }, () => {
+  let out: string;
+  let fleetHtml: string;
+  let fleet: OpenedPage;
+  let fleetServer: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    // Two runs of `npm start`'s path: two fleet scans in the store, so the trend has two points.
+    out = await mkdtemp(join(tmpdir(), 'wk-fleet-browser-'));
+    for (let run = 0; run < 2; run++) {
+      const streams = captureStreams();
+      expect(await main(['scan', '--demo', '--out', out, '--quiet'], streams), streams.stderr.text).toBe(0);
+    }
+    // The demo's last manifest plus two clusters with hostile names, rendered like the report Lambda does.
+    const store = new FileResultsStore({ root: join(out, 'store') });
+    const [scanId] = await store.listScanIds({ limit: 1 });
+    const manifest = (await store.getManifest(scanId ?? '')) as FleetManifest;
+    const [first] = manifest.clusters;
+    const hostile: FleetManifest = {
+      ...manifest,
+      clusters: [
+        ...manifest.clusters,
+        {
+          ...(first as FleetClusterEntry),
+          cluster: { ...first?.cluster, name: HOSTILE_CLUSTER },
+          clusterKey: 'x/y/z',
+        },
+        {
+          cluster: { accountId: '999999999999', region: 'eu-west-1', name: `${HOSTILE_CLUSTER}-2` },
+          clusterKey: '999999999999/eu-west-1/h2',
+          outcome: 'unreachable',
+          reason: HOSTILE_REASON,
+        },
+      ],
+    };
+    const history = await readFleetHistory(store, manifest.scanId, { maxPoints: 29 });
+    fleetHtml = createFleetReportRenderer().renderFleetReport(
+      buildFleetReportView(hostile, CHECKS, { history: history.points }),
+    );
+    await writeFile(`${SHOTS}fleet-report-demo.html`, fleetHtml);
+    fleetServer = await serveHtml(fleetHtml);
+    fleet = await openReport(chromium.browser, fleetServer.url, { viewport: { width: 1280, height: 1400 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await fleet?.context.close();
+    await fleetServer?.close();
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('loads with no console error, no request but itself, no dialog and no script', async () => {
+    expect(fleet.problems).toEqual({
+      consoleErrors: [],
+      pageErrors: [],
+      foreignRequests: [],
+      failedRequests: [],
+      dialogs: [],
+    });
+    expect(await fleet.page.locator('script, img, iframe, object, embed').count()).toBe(0);
+    await fleet.page.screenshot({ path: `${SHOTS}fleet-report-top.png` });
+  });
+
+  it('shows the clusters × areas heat map: one row per cluster, one coloured cell per area', async () => {
+    const { page } = fleet;
+    const heat = page.locator('table.heat');
+    expect(await heat.locator('thead th').allTextContents()).toEqual([
+      'Cluster',
+      'EKS',
+      'Nodes',
+      'RBAC',
+      'Pods',
+      'Images',
+      'Workloads',
+      'Network',
+      'Namespaces',
+    ]);
+    const rows = await heat.locator('tbody tr').evaluateAll((elements) =>
+      elements.map((row) => ({
+        name: row.querySelector('.cluster-name')?.textContent ?? '',
+        cells: Array.from((row as unknown as PageElement).querySelectorAll('td')).map((cell) => ({
+          text: cell.textContent ?? '',
+          heat: cell.getAttribute('class') ?? '',
+          title: cell.getAttribute('title') ?? '',
+        })),
+      })),
+    );
+    expect(rows.map((row) => row.name).sort()).toEqual(
+      ['demo-payments-prod', 'demo-web-staging', HOSTILE_CLUSTER, `${HOSTILE_CLUSTER}-2`].sort(),
+    );
+    for (const row of rows) expect(row.cells).toHaveLength(8);
+    const prod = rows.find((row) => row.name === 'demo-payments-prod');
+    expect(prod?.cells.map((cell) => cell.heat)).toContain('heat-cell heat-critical');
+    expect(prod?.cells.every((cell) => /^\d+\*?$/.test(cell.text))).toBe(true);
+    // The unreachable cluster has no data, and says so rather than showing zeros.
+    const unreachable = rows.find((row) => row.name === `${HOSTILE_CLUSTER}-2`);
+    expect(unreachable?.cells.map((cell) => cell.text)).toEqual(Array(8).fill('—'));
+    expect(unreachable?.cells[0]?.title).toBe(`EKS on ${HOSTILE_CLUSTER}-2: no data (unreachable)`);
+    await heat.screenshot({ path: `${SHOTS}fleet-report-heatmap.png` });
+  });
+
+  it('draws the trend as two inline SVG charts with one point per fleet scan', async () => {
+    const { page } = fleet;
+    const charts = page.locator('section:has(#trend) svg');
+    expect(await charts.count()).toBe(2);
+    for (const chart of await charts.all()) {
+      const box = await chart.boundingBox();
+      expect(box?.width).toBeGreaterThan(300);
+      expect(box?.height).toBeGreaterThan(80);
+    }
+    expect(await page.locator('section:has(#trend) circle.dot').count()).toBe(2);
+    expect(await page.locator('section:has(#trend) polyline.line').count()).toBe(1);
+    expect(await page.locator('section:has(#trend) g.bar').count()).toBe(2);
+    expect(await page.locator('section:has(#trend) .lede').textContent()).toMatch(
+      /^The last 2 fleet scans, /,
+    );
+    expect(await page.locator('section:has(#trend) details tbody tr').count()).toBe(2);
+    await page.locator('section:has(#trend)').screenshot({ path: `${SHOTS}fleet-report-trend.png` });
+  });
+
+  it('renders hostile cluster names and reasons as text', async () => {
+    const { page, problems } = fleet;
+    expect(fleetHtml).not.toContain(HOSTILE_CLUSTER);
+    expect(fleetHtml).not.toContain(HOSTILE_REASON);
+    expect(await page.locator('.cluster-name', { hasText: HOSTILE_CLUSTER }).count()).toBeGreaterThan(1);
+    expect(await page.locator('.reason', { hasText: HOSTILE_REASON }).count()).toBeGreaterThan(0);
+    expect(problems.dialogs).toEqual([]);
+  });
+
+  it('shows the email preview the digest code wrote: table layout, no script, image or request', async () => {
+    const server = await serveHtml(await readFile(join(out, EMAIL_PREVIEW_HTML), 'utf8'));
+    const email = await openReport(chromium.browser, server.url, { viewport: { width: 800, height: 900 } });
+    try {
+      expect(noProblems(email.problems), JSON.stringify(email.problems)).toBe(true);
+      expect(await email.page.locator('script, img, style, link').count()).toBe(0);
+      expect(await email.page.locator('table').count()).toBeGreaterThan(1);
+      expect(await email.page.locator('a').getAttribute('href')).toMatch(
+        /^https:\/\/watchkeeper\.example\.com\/scans\/\d{8}T\d{6}Z-[0-9a-f]{6}\/report$/,
+      );
+      expect(await email.page.locator('body').textContent()).toContain('demo-web-staging');
+      await email.page.screenshot({ path: `${SHOTS}email-preview.png`, fullPage: true });
+    } finally {
+      await email.context.close();
+      await server.close();
+    }
   });
 });
