@@ -125,6 +125,8 @@ function errorMessage(error: unknown): string {
   return safeMessage(error instanceof Error ? error.message : String(error));
 }
 
+type PageOutcome = { page: Awaited<ReturnType<KubeReader['listPage']>> } | { error: unknown };
+
 /** Lists every object of `kind`, page by page. Never throws: a failure is a result. */
 export async function listKind(
   reader: KubeReader,
@@ -145,16 +147,21 @@ export async function listKind(
     message: safeMessage(`listing ${kind}: ${options.describeDeadline()}${progress(pages)}`),
   });
 
+  // A request that settles either way, so one left waiting never rejects unheard.
+  const request = (token: string | undefined): Promise<PageOutcome> =>
+    reader
+      .listPage(kind, { limit: options.pageSize, signal, ...(token ? { continueToken: token } : {}) })
+      .then(
+        (page) => ({ page }),
+        (error: unknown) => ({ error }),
+      );
+
+  let pending = request(undefined);
   for (;;) {
     if (signal.aborted) return deadlineResult();
-    let page: Awaited<ReturnType<KubeReader['listPage']>>;
-    try {
-      page = await reader.listPage(kind, {
-        limit: options.pageSize,
-        signal,
-        ...(continueToken ? { continueToken } : {}),
-      });
-    } catch (error) {
+    const outcome = await pending;
+    if ('error' in outcome) {
+      const { error } = outcome;
       if (signal.aborted) return deadlineResult();
       const message = errorMessage(error);
       const status = error instanceof KubeReadError ? error.status : undefined;
@@ -169,11 +176,13 @@ export async function listKind(
         pages = 0;
         attempt = 1;
         options.onRestart(message);
+        pending = request(continueToken);
         continue;
       }
       // A token can expire between minting and use; the provider is asked again per request.
       if (status === 401 && !retriedUnauthorized) {
         retriedUnauthorized = true;
+        pending = request(continueToken);
         continue;
       }
 
@@ -209,14 +218,19 @@ export async function listKind(
       });
       attempt += 1;
       if (!(await sleep(delayMs, signal))) return deadlineResult();
+      pending = request(continueToken);
       continue;
     }
 
+    const { page } = outcome;
     pages += 1;
     attempt = 1;
-    options.onPage(page.items);
-    if (!page.continueToken) return { ok: true, pages };
     continueToken = page.continueToken;
+    // The next page is asked for before this one is handed on: the API server works on it
+    // while this page is projected, instead of waiting for the projection to finish.
+    if (continueToken) pending = request(continueToken);
+    options.onPage(page.items);
+    if (!continueToken) return { ok: true, pages };
   }
 }
 

@@ -1,6 +1,7 @@
-import type { Container, CronJob, K8sObject, ObjectMeta, PodController, PodSpec } from '../core/k8s-types.ts';
+import type { Container, K8sObject, ObjectMeta, PodSpec } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { isSensitiveName, looksLikeCredential, REDACTED, redactValue } from '../core/redaction.ts';
+import { podPartsOf } from './pod-template.ts';
 
 /**
  * Redaction at collection time (DESIGN "Security principles"): values that may be
@@ -211,31 +212,16 @@ export function redactPodSpec(spec: PodSpec | undefined, memo?: RedactionMemo): 
   }
 }
 
-const CONTROLLERS: ReadonlySet<K8sKind> = new Set([
-  'deployments',
-  'statefulsets',
-  'daemonsets',
-  'replicasets',
-  'jobs',
-  'replicationcontrollers',
-]);
-
 /**
  * Redacts a projected object in place and returns it. `memo` (one per collection) remembers
  * redactions already worked out; the results are the same with or without it.
  */
 export function redactObject<T extends K8sObject>(kind: K8sKind, object: T, memo?: RedactionMemo): T {
   redactMetadata(object.metadata, memo);
-  if (kind === 'pods') {
-    redactPodSpec((object as { spec?: PodSpec }).spec, memo);
-  } else if (CONTROLLERS.has(kind)) {
-    const template = (object as PodController).spec?.template;
-    redactMetadata(template?.metadata, memo);
-    redactPodSpec(template?.spec, memo);
-  } else if (kind === 'cronjobs') {
-    const template = (object as CronJob).spec?.jobTemplate?.spec?.template;
-    redactMetadata(template?.metadata, memo);
-    redactPodSpec(template?.spec, memo);
+  const pod = podPartsOf(kind, object);
+  if (pod) {
+    if (pod.metadata !== object.metadata) redactMetadata(pod.metadata, memo);
+    redactPodSpec(pod.spec, memo);
   } else if (kind === 'configmaps') {
     const data = (object as { data?: Record<string, string> }).data;
     for (const key in data ?? {}) {

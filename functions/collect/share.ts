@@ -1,5 +1,6 @@
-import type { Container, CronJob, K8sObject, ObjectMeta, PodController, PodSpec } from '../core/k8s-types.ts';
+import type { Container, K8sObject, ObjectMeta, PodSpec } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
+import { podPartsOf } from './pod-template.ts';
 
 /**
  * Structural sharing of pod specs within one collection. The Pods of a controller are copies
@@ -89,27 +90,10 @@ export function sharePodSpec(spec: PodSpec | undefined, cache: SharedParts): voi
   if (spec.nodeSelector) spec.nodeSelector = shared(cache, 'nodeSelector', spec.nodeSelector);
 }
 
-const CONTROLLERS: ReadonlySet<K8sKind> = new Set([
-  'deployments',
-  'statefulsets',
-  'daemonsets',
-  'replicasets',
-  'jobs',
-  'replicationcontrollers',
-]);
-
 /** Shares the parts of a projected, redacted object's pod spec (Pods and controller templates). */
 export function shareObject(kind: K8sKind, object: K8sObject, cache: SharedParts): void {
-  if (kind === 'pods') {
-    shareMetadata(object.metadata, cache);
-    sharePodSpec((object as { spec?: PodSpec }).spec, cache);
-  } else if (CONTROLLERS.has(kind)) {
-    const template = (object as PodController).spec?.template;
-    shareMetadata(template?.metadata, cache);
-    sharePodSpec(template?.spec, cache);
-  } else if (kind === 'cronjobs') {
-    const template = (object as CronJob).spec?.jobTemplate?.spec?.template;
-    shareMetadata(template?.metadata, cache);
-    sharePodSpec(template?.spec, cache);
-  }
+  const pod = podPartsOf(kind, object);
+  if (!pod) return;
+  shareMetadata(pod.metadata, cache);
+  sharePodSpec(pod.spec, cache);
 }

@@ -1,3 +1,4 @@
+import { groupBy } from './group-by.ts';
 import type {
   AppliedWaiver,
   CheckSummary,
@@ -141,14 +142,7 @@ function byKey(findings: readonly Finding[]): Map<string, Keyed> {
 
 /** The current findings of each (check, resource), whatever their path. */
 function byResource(findings: readonly Finding[]): Map<string, Finding[]> {
-  const grouped = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const key = resourceKey(finding);
-    const list = grouped.get(key);
-    if (list) list.push(finding);
-    else grouped.set(key, [finding]);
-  }
-  return grouped;
+  return groupBy(findings, resourceKey);
 }
 
 function entry(

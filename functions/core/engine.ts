@@ -72,16 +72,23 @@ function labelIndex(
   };
 }
 
+const STATUS_SET: ReadonlySet<string> = new Set(STATUSES);
+
 function isValidOutcome(outcome: Outcome): boolean {
   return (
     typeof outcome === 'object' &&
     outcome !== null &&
-    (STATUSES as readonly string[]).includes(outcome.status) &&
+    STATUS_SET.has(outcome.status) &&
     typeof outcome.message === 'string' &&
     typeof outcome.resource?.kind === 'string' &&
     typeof outcome.resource?.name === 'string'
   );
 }
+
+const copyRef = (ref: FrameworkRef): FrameworkRef => ({
+  framework: ref.framework,
+  requirement: ref.requirement,
+});
 
 const refKey = (ref: FrameworkRef) => `${ref.framework}\u0000${ref.requirement}`;
 
@@ -92,19 +99,28 @@ function frozenRefs(refs: readonly FrameworkRef[]): FrameworkRef[] {
   ) as FrameworkRef[];
 }
 
-/** A finding of an outcome that names its own requirements (some of its check's frameworks). */
-function findingWithRequirements(
-  { requirements, ...outcome }: Outcome,
-  meta: Pick<Finding, 'checkId' | 'severity' | 'responsibility' | 'frameworks'>,
+/**
+ * The finding of an outcome, built field by field in one fixed order: every finding has the
+ * same shape, which keeps serialising a million of them fast, and nothing a check added
+ * beyond the Outcome fields is carried along.
+ */
+function toFinding(
+  outcome: Outcome,
+  meta: Pick<Finding, 'checkId' | 'severity' | 'responsibility'>,
+  frameworks: FrameworkRef[],
 ): Finding {
-  return {
-    ...outcome,
-    ...meta,
-    frameworks: (requirements ?? meta.frameworks).map((ref) => ({
-      framework: ref.framework,
-      requirement: ref.requirement,
-    })),
+  const finding: Finding = {
+    checkId: meta.checkId,
+    status: outcome.status,
+    resource: outcome.resource,
+    message: outcome.message,
+    severity: meta.severity,
+    responsibility: meta.responsibility,
+    frameworks,
   };
+  if (outcome.path !== undefined) finding.path = outcome.path;
+  if (outcome.evidence !== undefined) finding.evidence = outcome.evidence;
+  return finding;
 }
 
 /**
@@ -188,16 +204,12 @@ export function evaluate(input: EvaluateInput): ScanResult {
     const checkFrameworks = frozenRefs(meta.frameworks);
     const checkComponents = components.filter((component) => component.checks.includes(check.id));
     for (const outcome of outcomes) {
-      const finding: Finding =
-        'requirements' in outcome
-          ? findingWithRequirements(outcome, meta)
-          : {
-              ...outcome,
-              checkId: meta.checkId,
-              severity: meta.severity,
-              responsibility: meta.responsibility,
-              frameworks: checkFrameworks,
-            };
+      // An outcome that names its own requirements (some of its check's) gets its own copy.
+      const finding = toFinding(
+        outcome,
+        meta,
+        outcome.requirements ? outcome.requirements.map(copyRef) : checkFrameworks,
+      );
       if (finding.status === 'fail') {
         const waiver = active.find((w) =>
           waiverMatches(w, {

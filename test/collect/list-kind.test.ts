@@ -52,6 +52,27 @@ describe('listKind', () => {
     ]);
   });
 
+  it('asks for the next page before handing on the current one, so the server works meanwhile', async () => {
+    // Prepare
+    const reader = new FakeKubeReader({ pods: named('pod', 25) });
+    const requestedWhileHandling: number[] = [];
+    const { opts, received } = options({
+      onPage: (items) => {
+        requestedWhileHandling.push(reader.calls.length);
+        received.push(...items);
+      },
+    });
+
+    // Act
+    const result = await listKind(reader, 'pods', opts);
+
+    // Assess: while page 1 was handled, page 2 was already asked for; nothing after the last.
+    expect(result).toEqual({ ok: true, pages: 3 });
+    expect(requestedWhileHandling).toEqual([2, 3, 3]);
+    expect(received).toHaveLength(25);
+    expect(reader.calls).toHaveLength(3);
+  });
+
   it('retries 429 after Retry-After, 5xx and network errors, then succeeds', async () => {
     // Prepare
     const reader = new FakeKubeReader(
