@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { generateCluster } from '../../bench/generate.ts';
+import { workloads } from '../../functions/checks/lib/workloads.ts';
+import { ProjectionCache, toSnapshotObject } from '../../functions/collect/project.ts';
+import { kindKeyOf } from '../../functions/core/kinds.ts';
+import type { ClusterSnapshot } from '../../functions/core/model.ts';
+import { newSnapshot } from '../../functions/core/snapshot.ts';
+
+/**
+ * The collector's per-scan cache (collect/project.ts, redact.ts, share.ts) interns strings,
+ * remembers redactions and shares the parts Pods have in common. None of that may change what
+ * the snapshot says: every object must equal the one projected and redacted on its own.
+ */
+describe('projection cache on a generated cluster', () => {
+  it('gives objects equal to those projected one by one, and shares the parts Pods repeat', () => {
+    const cache = new ProjectionCache();
+    const shared: unknown[] = [];
+    let objects = 0;
+    for (const raw of generateCluster('1k').objects()) {
+      const kind = kindKeyOf(String(raw.kind));
+      if (kind === undefined) continue;
+      const alone = toSnapshotObject(kind, structuredClone(raw));
+      const withCache = toSnapshotObject(kind, structuredClone(raw), cache);
+      expect(withCache).toEqual(alone);
+      if (kind === 'pods') shared.push(withCache);
+      objects += 1;
+    }
+    expect(objects).toBeGreaterThan(2000);
+
+    // Two replicas of one ReplicaSet hold the very same env and label objects.
+    const pods = shared as {
+      metadata: { labels?: object; ownerReferences?: { uid: string }[] };
+      spec: { containers: { env?: object }[] };
+    }[];
+    const byOwner = new Map<string, typeof pods>();
+    for (const pod of pods) {
+      const owner = pod.metadata.ownerReferences?.[0]?.uid;
+      if (owner) byOwner.set(owner, [...(byOwner.get(owner) ?? []), pod]);
+    }
+    const [first, second] = [...byOwner.values()].find((group) => group.length > 1) ?? [];
+    expect(first).toBeDefined();
+    expect(second?.metadata.labels).toBe(first?.metadata.labels);
+    expect(second?.spec.containers[0]?.env).toBe(first?.spec.containers[0]?.env);
+  });
+});
+
+describe('workloads() on shared parts', () => {
+  it('finds the same Pods diverging from their templates whether or not their parts are shared', () => {
+    // The 1k cluster has meshed namespaces, whose Pods carry an injected proxy their
+    // templates lack, next to Pods identical to their templates.
+    const shared = newSnapshot({ name: 'bench' }, '2026-11-23T00:00:00.000Z', 'bench');
+    const separate = newSnapshot({ name: 'bench' }, '2026-11-23T00:00:00.000Z', 'bench');
+    const cache = new ProjectionCache();
+    for (const raw of generateCluster('1k').objects()) {
+      const kind = kindKeyOf(String(raw.kind));
+      if (kind === undefined) continue;
+      const withCache = toSnapshotObject(kind, structuredClone(raw), cache);
+      const alone = toSnapshotObject(kind, structuredClone(raw));
+      if (withCache) (shared.k8s as unknown as Record<string, unknown[]>)[kind]?.push(withCache);
+      if (alone) (separate.k8s as unknown as Record<string, unknown[]>)[kind]?.push(alone);
+    }
+
+    const fast = workloads(shared as ClusterSnapshot);
+    const slow = workloads(separate as ClusterSnapshot);
+
+    expect(fast).toEqual(slow);
+    expect(fast.filter((workload) => workload.divergence).length).toBeGreaterThan(0);
+    expect(fast.length).toBeLessThan(shared.k8s.pods.length);
+  });
+});
