@@ -2,6 +2,7 @@ import type { Check } from '../../core/model.ts';
 import { eksAccessEntriesClusterAdminLimited } from './eks-access-entries-cluster-admin-limited.ts';
 import { eksAccessEntriesUsed } from './eks-access-entries-used.ts';
 import { eksAddonsHealthy } from './eks-addons-healthy.ts';
+import { eksAuditLogsRetained } from './eks-audit-logs-retained.ts';
 import { eksClusterCreatorAdminDisabled } from './eks-cluster-creator-admin-disabled.ts';
 import { eksClusterHealthy } from './eks-cluster-healthy.ts';
 import { eksControlPlaneLoggingEnabled } from './eks-control-plane-logging-enabled.ts';
@@ -26,6 +27,7 @@ export const EKS_CHECKS: readonly Check[] = [
   eksEndpointPublicAccessRestricted,
   eksEndpointPrivateAccessEnabled,
   eksControlPlaneLoggingEnabled,
+  eksAuditLogsRetained,
   eksSecretsEncryptedWithCustomerKey,
   eksVersionInStandardSupport,
   eksControlPlaneManagedByAws,

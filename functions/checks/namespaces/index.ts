@@ -1,4 +1,5 @@
 import type { Check } from '../../core/model.ts';
+import { namespaceAdminBoundaries } from './namespace-admin-boundaries.ts';
 import { namespaceDefaultNotUsed } from './namespace-default-not-used.ts';
 import { namespacesLimitRanges } from './namespaces-limit-ranges.ts';
 import { namespacesPodSecurityEnforced } from './namespaces-pod-security-enforced.ts';
@@ -12,4 +13,5 @@ export const NAMESPACE_CHECKS: readonly Check[] = [
   namespacesResourceQuotas,
   namespacesLimitRanges,
   namespacesProductionSeparated,
+  namespaceAdminBoundaries,
 ];

@@ -1,5 +1,4 @@
 import type { Check } from '../../core/model.ts';
-import { eksAuditLogsRetained } from './eks-audit-logs-retained.ts';
 import { nodeGroupAmiReleaseCurrent } from './node-group-ami-release-current.ts';
 import { nodeGroupSshAccessRestricted } from './node-group-ssh-access-restricted.ts';
 import { nodeImdsv2Required } from './node-imdsv2-required.ts';
@@ -24,7 +23,6 @@ import { nodePublicIpNotAssigned } from './node-public-ip-not-assigned.ts';
  * kubelet configuration (3.2), then versions, AMIs, access and network placement of nodes.
  */
 export const NODE_CHECKS: readonly Check[] = [
-  eksAuditLogsRetained,
   nodeKubeconfigFilePermissionsRestricted,
   nodeKubeconfigFileOwnedByRoot,
   nodeKubeletConfigFilePermissionsRestricted,

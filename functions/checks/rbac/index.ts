@@ -1,5 +1,4 @@
 import type { Check } from '../../core/model.ts';
-import { namespaceAdminBoundaries } from './namespace-admin-boundaries.ts';
 import { rbacAnonymousAccessNotBound } from './rbac-anonymous-access-not-bound.ts';
 import { rbacAuthenticatedGroupNotElevated } from './rbac-authenticated-group-not-elevated.ts';
 import { rbacAwsAuthNoSystemMasters } from './rbac-aws-auth-no-system-masters.ts';
@@ -35,5 +34,4 @@ export const RBAC_CHECKS: readonly Check[] = [
   rbacAwsAuthNoSystemMasters,
   rbacAwsAuthWriteLimited,
   rbacWorkloadsUseDedicatedIamRoles,
-  namespaceAdminBoundaries,
 ];
