@@ -26,7 +26,7 @@ import {
   getSkipped,
   HTML_CONTENT_TYPE,
 } from '../scan/fleet-artifacts.ts';
-import { readFleetHistory } from '../scan/fleet-history.ts';
+import { putTrendPoint, readFleetHistory } from '../scan/fleet-history.ts';
 import { assessSnapshot, kindsToRead } from '../scan/pipeline.ts';
 import { clusterKeyOf, isValidScanId } from '../store/keys.ts';
 import { S3ResultsStore } from '../store/s3-results-store.ts';
@@ -284,6 +284,7 @@ export function createHandler(source: DepsSource<ReportDeps>) {
         })),
       };
       const manifestKey = await store.putManifest(manifest);
+      await putTrendPoint(store, manifest);
       const history = await trendHistory(store, scanId, logger);
       const html = deps()
         .renderer()

@@ -1,13 +1,77 @@
 import { createLimiter } from '../collect/limit.ts';
-import { type FleetTrendPoint, trendPointOf } from '../core/fleet.ts';
+import { type FleetManifest, type FleetTrendPoint, trendPointOf } from '../core/fleet.ts';
+import { SEVERITIES } from '../core/model.ts';
 import type { ResultsStore } from '../core/ports.ts';
+import { JSON_CONTENT_TYPE } from '../store/codec.ts';
+import { scanArtifactKey } from '../store/keys.ts';
 
 /**
  * The fleet scans before one, as trend points, read from the manifests in the store. Only
  * scans that stored a manifest count (a single-cluster CLI scan stores none), so every
  * point is a fleet scan that happened. Each manifest is reduced to its point as soon as it
  * is read: however big the fleet, only a few manifests are held at a time.
+ *
+ * Each fleet scan also stores its own point beside its manifest (`TREND_POINT_ARTIFACT`, a few
+ * hundred bytes), and that is what is read first: the manifest of a 5,000-cluster scan is
+ * megabytes, and the trend wants 29 of them every night. Scans stored before the point existed,
+ * or whose point is unreadable, are read from their manifest as before.
  */
+
+export const TREND_POINT_ARTIFACT = 'trend-point.json';
+
+/** Stores a fleet scan's trend point beside its manifest. */
+export async function putTrendPoint(
+  store: Pick<ResultsStore, 'putScanArtifact'>,
+  manifest: FleetManifest,
+): Promise<string> {
+  const point = trendPointOf(manifest);
+  return store.putScanArtifact(
+    manifest.scanId,
+    TREND_POINT_ARTIFACT,
+    `${JSON.stringify(point)}\n`,
+    JSON_CONTENT_TYPE,
+  );
+}
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/** A stored point of `scanId`, or undefined when it is not one (then the manifest is read). */
+function decodeTrendPoint(body: Uint8Array, scanId: string): FleetTrendPoint | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const point = value as Partial<Record<keyof FleetTrendPoint, unknown>>;
+  const failing = point.failingBySeverity as Record<string, unknown> | undefined;
+  const valid =
+    point.scanId === scanId &&
+    typeof point.finishedAt === 'string' &&
+    isCount(point.clusters) &&
+    isCount(point.scanned) &&
+    (point.compliance === null || (isCount(point.compliance) && point.compliance <= 100)) &&
+    typeof failing === 'object' &&
+    failing !== null &&
+    SEVERITIES.every((severity) => isCount(failing[severity]));
+  return valid ? (value as FleetTrendPoint) : undefined;
+}
+
+/** One earlier scan's point: from its stored point, else from its manifest; undefined for a non-fleet scan. */
+async function readPoint(
+  store: Pick<ResultsStore, 'getManifest' | 'getArtifact'>,
+  scanId: string,
+): Promise<FleetTrendPoint | undefined> {
+  const stored = await store
+    .getArtifact(scanArtifactKey(scanId, TREND_POINT_ARTIFACT))
+    .catch(() => undefined);
+  const point = stored === undefined ? undefined : decodeTrendPoint(stored.body, scanId);
+  if (point !== undefined) return point;
+  const manifest = await store.getManifest(scanId);
+  return manifest === undefined ? undefined : trendPointOf(manifest);
+}
 
 export interface FleetHistoryOptions {
   /** Earlier scans wanted (the trend adds the current one). */
@@ -29,7 +93,7 @@ const DEFAULT_CONCURRENCY = 4;
 
 /** Up to `maxPoints` fleet scans that started before `scanId`, oldest first. */
 export async function readFleetHistory(
-  store: Pick<ResultsStore, 'listScanIds' | 'getManifest'>,
+  store: Pick<ResultsStore, 'listScanIds' | 'getManifest' | 'getArtifact'>,
   scanId: string,
   options: FleetHistoryOptions,
 ): Promise<FleetHistory> {
@@ -48,8 +112,7 @@ export async function readFleetHistory(
       batch.map((id) =>
         limit(async () => {
           try {
-            const manifest = await store.getManifest(id);
-            return manifest === undefined ? undefined : trendPointOf(manifest);
+            return await readPoint(store, id);
           } catch {
             unreadable += 1;
             return undefined;

@@ -285,6 +285,9 @@ describe('report', () => {
     expect(html).not.toContain(earlier[1]);
     const first = await readFile(store.pathOf(`scans/${earlier[0]}/report.html`), 'utf8');
     expect(first).toContain('One scan so far: the trend starts with the next fleet scan.');
+    // Each fleet scan leaves its trend point beside its manifest, for later trends to read.
+    const point = JSON.parse(await readFile(store.pathOf(`scans/${SCAN_ID}/trend-point.json`), 'utf8'));
+    expect(point).toMatchObject({ scanId: SCAN_ID, clusters: 1, scanned: 1 });
   });
 
   it('validates its environment on first use: EMAIL_FROM and EMAIL_TO go together', async () => {
