@@ -1,6 +1,5 @@
-import type { Check, Outcome } from '../../core/model.ts';
-import { namespacesInScope } from '../lib/network.ts';
-import { fail, pass } from '../lib/outcomes.ts';
+import type { Check } from '../../core/model.ts';
+import { namespacesHoldingObjects } from '../lib/namespace-objects.ts';
 
 /**
  * A LimitRange gives every container default requests and limits, and bounds what one
@@ -38,37 +37,11 @@ export const namespacesLimitRanges: Check = {
     'https://docs.aws.amazon.com/eks/latest/best-practices/tenant-isolation.html',
   ],
   evaluate(snapshot, params) {
-    const ranges = new Map<string, string[]>();
-    for (const range of snapshot.k8s.limitranges) {
-      const namespace = range.metadata.namespace ?? 'default';
-      const list = ranges.get(namespace);
-      if (list) list.push(range.metadata.name);
-      else ranges.set(namespace, [range.metadata.name]);
-    }
-    const { inScope, exempt } = namespacesInScope(snapshot, params);
-    const outcomes: Outcome[] = [];
-    for (const namespace of inScope) {
-      const resource = { apiVersion: 'v1', kind: 'Namespace', name: namespace };
-      const names = ranges.get(namespace) ?? [];
-      outcomes.push(
-        names.length > 0
-          ? pass(resource, `Namespace ${namespace} has LimitRange ${names.join(', ')}.`, {
-              evidence: { limitRanges: names.join(', ') },
-            })
-          : fail(
-              resource,
-              `Namespace ${namespace} has no LimitRange: containers that omit requests and limits get none.`,
-              { evidence: { limitRanges: 0 } },
-            ),
-      );
-    }
-    for (const namespace of exempt) {
-      outcomes.push({
-        status: 'not_applicable',
-        resource: { apiVersion: 'v1', kind: 'Namespace', name: namespace },
-        message: `Namespace ${namespace} is a system namespace (params.systemNamespaces) and is left out.`,
-      });
-    }
-    return outcomes;
+    return namespacesHoldingObjects(snapshot, params, {
+      objects: snapshot.k8s.limitranges,
+      kind: 'LimitRange',
+      evidenceKey: 'limitRanges',
+      consequence: 'containers that omit requests and limits get none.',
+    });
   },
 };

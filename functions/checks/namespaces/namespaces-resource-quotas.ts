@@ -1,6 +1,5 @@
-import type { Check, Outcome } from '../../core/model.ts';
-import { namespacesInScope } from '../lib/network.ts';
-import { fail, pass } from '../lib/outcomes.ts';
+import type { Check } from '../../core/model.ts';
+import { namespacesHoldingObjects } from '../lib/namespace-objects.ts';
 
 /**
  * A ResourceQuota caps what one namespace (one team, one tenant) can consume, so a runaway or
@@ -39,38 +38,11 @@ export const namespacesResourceQuotas: Check = {
     'https://docs.aws.amazon.com/eks/latest/best-practices/tenant-isolation.html',
   ],
   evaluate(snapshot, params) {
-    const quotas = new Map<string, string[]>();
-    for (const quota of snapshot.k8s.resourcequotas) {
-      const namespace = quota.metadata.namespace ?? 'default';
-      const list = quotas.get(namespace);
-      if (list) list.push(quota.metadata.name);
-      else quotas.set(namespace, [quota.metadata.name]);
-    }
-    const { inScope, exempt } = namespacesInScope(snapshot, params);
-    const outcomes: Outcome[] = [];
-    for (const namespace of inScope) {
-      const resource = { apiVersion: 'v1', kind: 'Namespace', name: namespace };
-      const names = quotas.get(namespace) ?? [];
-      outcomes.push(
-        names.length > 0
-          ? pass(resource, `Namespace ${namespace} has ResourceQuota ${names.join(', ')}.`, {
-              evidence: { resourceQuotas: names.join(', ') },
-            })
-          : fail(
-              resource,
-              `Namespace ${namespace} has no ResourceQuota: its workloads can consume the cluster's capacity ` +
-                'without bound.',
-              { evidence: { resourceQuotas: 0 } },
-            ),
-      );
-    }
-    for (const namespace of exempt) {
-      outcomes.push({
-        status: 'not_applicable',
-        resource: { apiVersion: 'v1', kind: 'Namespace', name: namespace },
-        message: `Namespace ${namespace} is a system namespace (params.systemNamespaces) and is left out.`,
-      });
-    }
-    return outcomes;
+    return namespacesHoldingObjects(snapshot, params, {
+      objects: snapshot.k8s.resourcequotas,
+      kind: 'ResourceQuota',
+      evidenceKey: 'resourceQuotas',
+      consequence: "its workloads can consume the cluster's capacity without bound.",
+    });
   },
 };
