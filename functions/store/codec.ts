@@ -2,9 +2,16 @@ import type { FleetManifest } from '../core/fleet.ts';
 import { CLUSTER_OUTCOMES } from '../core/fleet.ts';
 import type { ScanResult } from '../core/model.ts';
 import { SCHEMA_VERSION } from '../core/model.ts';
-import type { LatestEntry, LatestPointer, ListLatestOptions, ListScanIdsOptions } from '../core/ports.ts';
+import type {
+  LatestEntry,
+  LatestPointer,
+  ListLatestOptions,
+  ListScanIdsOptions,
+  StoredResult,
+} from '../core/ports.ts';
 import {
   assertClusterKey,
+  assertScanId,
   clusterKeyOf,
   InvalidKeyError,
   isValidScanId,
@@ -184,6 +191,34 @@ export function shouldAdvanceLatest(current: LatestPointer | undefined, next: La
   if (Number.isNaN(currentTime)) return true;
   if (Number.isNaN(nextTime)) return false;
   return nextTime >= currentTime;
+}
+
+/** How one adapter writes a result and reads and writes a latest pointer. */
+export interface ResultWrites {
+  writeResult(key: string, result: ScanResult): Promise<void>;
+  readLatest(clusterKey: string): Promise<LatestPointer | undefined>;
+  writeLatest(clusterKey: string, pointer: LatestPointer): Promise<void>;
+}
+
+/**
+ * `putResult` for every adapter: the result under its canonical key first, and only once it is
+ * in place, the cluster's latest pointer, if the result is no older than the one it names.
+ */
+export async function putResultThenLatest(result: ScanResult, io: ResultWrites): Promise<StoredResult> {
+  const scanId = assertScanId(result.scanId);
+  const clusterKey = clusterKeyOf(result.cluster);
+  const key = resultKey(scanId, clusterKey);
+  await io.writeResult(key, result);
+
+  const next: LatestPointer = { scanId, key, finishedAt: result.finishedAt };
+  const current = await io.readLatest(clusterKey).catch((error: unknown) => {
+    // A corrupt pointer is repaired by this write rather than blocking every later scan.
+    if (error instanceof CorruptStoreObjectError) return undefined;
+    throw error;
+  });
+  const latestUpdated = shouldAdvanceLatest(current, next);
+  if (latestUpdated) await io.writeLatest(clusterKey, next);
+  return { scanId, clusterKey, key, latestUpdated };
 }
 
 export const MANIFEST_SCHEMA_VERSION = 1;

@@ -15,7 +15,6 @@ import type {
 } from '../core/ports.ts';
 import {
   byKey,
-  CorruptStoreObjectError,
   decodeLatest,
   decodeManifest,
   decodeResultBytes,
@@ -25,15 +24,14 @@ import {
   JSON_CONTENT_TYPE,
   latestListing,
   newestFirst,
+  putResultThenLatest,
   readLatestEntries,
   scanIdLimit,
-  shouldAdvanceLatest,
 } from './codec.ts';
 import {
   artifactKey,
   assertArtifactKey,
   assertResultKey,
-  assertScanId,
   clusterKeyOf,
   InvalidKeyError,
   LATEST_FILE,
@@ -43,7 +41,6 @@ import {
   parseLatestKey,
   parseResultKey,
   RESULT_FILE,
-  resultKey,
   SCANS_PREFIX,
   scanArtifactKey,
   scanClustersPrefix,
@@ -106,22 +103,12 @@ export class FileResultsStore implements ResultsStore {
     this.#fs = options.fs ?? nodeFs;
   }
 
-  async putResult(result: ScanResult): Promise<StoredResult> {
-    const scanId = assertScanId(result.scanId);
-    const clusterKey = clusterKeyOf(result.cluster);
-    const key = resultKey(scanId, clusterKey);
-    await this.#writeAtomic(key, encodeResultChunks(result));
-
-    // Only now that the result is in place may the pointer name it.
-    const next: LatestPointer = { scanId, key, finishedAt: result.finishedAt };
-    const current = await this.#readLatest(clusterKey).catch((error: unknown) => {
-      // A corrupt pointer is repaired by this write rather than blocking every later scan.
-      if (error instanceof CorruptStoreObjectError) return undefined;
-      throw error;
+  putResult(result: ScanResult): Promise<StoredResult> {
+    return putResultThenLatest(result, {
+      writeResult: (key, value) => this.#writeAtomic(key, encodeResultChunks(value)),
+      readLatest: (clusterKey) => this.#readLatest(clusterKey),
+      writeLatest: (clusterKey, pointer) => this.#writeAtomic(latestKey(clusterKey), encodeLatest(pointer)),
     });
-    const latestUpdated = shouldAdvanceLatest(current, next);
-    if (latestUpdated) await this.#writeAtomic(latestKey(clusterKey), encodeLatest(next));
-    return { scanId, clusterKey, key, latestUpdated };
   }
 
   async putArtifact(

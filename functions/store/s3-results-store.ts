@@ -17,7 +17,6 @@ import type {
 } from '../core/ports.ts';
 import {
   byKey,
-  CorruptStoreObjectError,
   decodeLatest,
   decodeManifest,
   decodeResultBytes,
@@ -27,15 +26,14 @@ import {
   JSON_CONTENT_TYPE,
   latestListing,
   newestFirst,
+  putResultThenLatest,
   readLatestEntries,
   scanIdLimit,
-  shouldAdvanceLatest,
 } from './codec.ts';
 import {
   artifactKey,
   assertArtifactKey,
   assertResultKey,
-  assertScanId,
   clusterKeyOf,
   InvalidKeyError,
   LATEST_PREFIX,
@@ -44,7 +42,6 @@ import {
   parseLatestKey,
   parseResultKey,
   RESULT_FILE,
-  resultKey,
   SCANS_PREFIX,
   scanArtifactKey,
   scanClustersPrefix,
@@ -178,22 +175,14 @@ export class S3ResultsStore implements ResultsStore {
     this.#pageSize = options.pageSize;
   }
 
-  async putResult(result: ScanResult): Promise<StoredResult> {
-    const scanId = assertScanId(result.scanId);
-    const clusterKey = clusterKeyOf(result.cluster);
-    const key = resultKey(scanId, clusterKey);
-    await this.#put(key, await gzipped(encodeResultChunks(result)), JSON_CONTENT_TYPE, 'gzip');
-
-    // Only now that the result is in place may the pointer name it.
-    const next: LatestPointer = { scanId, key, finishedAt: result.finishedAt };
-    const current = await this.#readLatest(clusterKey).catch((error: unknown) => {
-      // A corrupt pointer is repaired by this write rather than blocking every later scan.
-      if (error instanceof CorruptStoreObjectError) return undefined;
-      throw error;
+  putResult(result: ScanResult): Promise<StoredResult> {
+    return putResultThenLatest(result, {
+      writeResult: async (key, value) =>
+        this.#put(key, await gzipped(encodeResultChunks(value)), JSON_CONTENT_TYPE, 'gzip'),
+      readLatest: (clusterKey) => this.#readLatest(clusterKey),
+      writeLatest: (clusterKey, pointer) =>
+        this.#put(latestKey(clusterKey), encodeLatest(pointer), JSON_CONTENT_TYPE),
     });
-    const latestUpdated = shouldAdvanceLatest(current, next);
-    if (latestUpdated) await this.#put(latestKey(clusterKey), encodeLatest(next), JSON_CONTENT_TYPE);
-    return { scanId, clusterKey, key, latestUpdated };
   }
 
   async putArtifact(
