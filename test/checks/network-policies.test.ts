@@ -266,17 +266,15 @@ describe('network checks on a large cluster', () => {
     return snapshot;
   }
 
-  it('evaluates 20,000 workloads against 4,000 policies quickly', () => {
+  // How the cost grows with the cluster is measured by `npm run bench` (its per-check probe),
+  // not by a clock here; this pins the verdicts on a cluster of that size.
+  it('evaluates 20,000 workloads against 4,000 policies', () => {
     const snapshot = largeCluster();
-    const started = performance.now();
     const selected = networkWorkloadsSelectedByPolicy.evaluate(snapshot, DEFAULT_PARAMS);
     const policies = networkPoliciesSelectPods.evaluate(snapshot, DEFAULT_PARAMS);
-    const elapsed = performance.now() - started;
     // Selected: app-0..app-8 by name, plus every odd (worker) app.
     const passed = selected.filter((o) => o.status === 'pass').length;
     expect(passed).toBe(400 * (5 + 25));
     expect(policies.every((o) => o.status === 'pass')).toBe(true);
-    // A generous bound for slow CI machines; the candidate counts above pin the complexity.
-    expect(elapsed).toBeLessThan(10_000);
   });
 });

@@ -237,7 +237,9 @@ describe('workloads: controllers and their pods', () => {
     expect(workloads(snapshot).filter((w) => w.resource.kind === 'Pod')).toHaveLength(1);
   });
 
-  it('stays linear: 3,000 Deployments with 10 pods each in seconds, not minutes', () => {
+  // How the cost grows with the cluster is measured by `npm run bench` (the shared workloads()
+  // line of its probe), not by a clock here; this pins the result on a cluster of that size.
+  it('reports each of 3,000 Deployments once, and once more for its pods that differ', () => {
     const objects: Manifest[] = [];
     for (let d = 0; d < 3000; d++) {
       objects.push(controller('Deployment', `d${d}`));
@@ -250,10 +252,12 @@ describe('workloads: controllers and their pods', () => {
       }
     }
     const snapshot = snapshotOf(...objects);
-    const started = performance.now();
     const result = workloads(snapshot);
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(result).toHaveLength(6000);
+    // The one Pod per Deployment with a sidecar stands alone; the nine admitted copies do not.
+    const diverging = result.filter((workload) => workload.divergence);
+    expect(diverging).toHaveLength(3000);
+    expect(diverging.every((workload) => workload.divergence?.pods === 1)).toBe(true);
   });
 });
 
