@@ -6,7 +6,7 @@ import type { KubeReader } from './kube-reader.ts';
 import { isValidNodeName, KubeReadError, safeMessage } from './kube-reader.ts';
 import { createLimiter } from './limit.ts';
 import type { RetryEvent, RetryPolicy } from './list-kind.ts';
-import { backoffDelay, classifyReadError } from './list-kind.ts';
+import { nextAttempt, sleep } from './list-kind.ts';
 
 /**
  * CIS EKS 3.2 reads the kubelet's own configuration, which only the kubelet knows: the
@@ -162,42 +162,10 @@ async function fetchOne(
         retriedUnauthorized = true;
         continue;
       }
-      const verdict = classifyReadError(error);
-      if (!verdict.retryable) return { ok: false, reason: verdict.reason, message };
-      if (attempt >= retry.maxAttempts) {
-        return {
-          ok: false,
-          reason: verdict.reason,
-          message: `${message} (gave up after ${attempt} attempts)`,
-        };
-      }
-      const retryAfter = error instanceof KubeReadError ? error.retryAfterSeconds : undefined;
-      let delayMs = backoffDelay(attempt, retry);
-      if (retryAfter !== undefined) {
-        if (retryAfter * 1000 > retry.maxRetryAfterMs) {
-          return {
-            ok: false,
-            reason: verdict.reason,
-            message: `${message} (the server asked to retry after ${retryAfter} s, longer than Watchkeeper waits)`,
-          };
-        }
-        delayMs = retryAfter * 1000 + Math.round(Math.min(retry.baseDelayMs, 1000) * retry.random());
-      }
-      if (Date.now() + delayMs >= input.deadlineAt) {
-        return {
-          ok: false,
-          reason: verdict.reason,
-          message: `${message} (no time left before the deadline to retry after ${attempt} attempts)`,
-        };
-      }
-      input.onRetry?.({
-        node,
-        attempt,
-        delayMs,
-        reason: verdict.reason,
-        ...(status !== undefined ? { status } : {}),
-        message,
-      });
+      const next = nextAttempt(error, { attempt, message, retry, deadlineAt: input.deadlineAt });
+      if (!next.retry) return { ok: false, reason: next.reason, message: `${message}${next.why}` };
+      const { delayMs } = next.event;
+      input.onRetry?.({ node, ...next.event });
       attempt += 1;
       if (!(await sleep(delayMs, signal))) return deadline();
       continue;
@@ -208,21 +176,6 @@ async function fetchOne(
     }
     return { ok: true, config: projectKubeletConfig(root) };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 // ---- projection: only the fields the checks read, of the right type (the body is untrusted) ----

@@ -105,8 +105,48 @@ export function backoffDelay(attempt: number, policy: RetryPolicy): number {
   return Math.round(exponential / 2 + (exponential / 2) * policy.random());
 }
 
+export type NextAttempt =
+  | { retry: true; event: RetryEvent }
+  | { retry: false; reason: GapReason; why: string };
+
+/**
+ * What to do after a failed call, for every reader that retries (lists, kubelet configs): give
+ * up — with the gap's reason and, in `why`, what to append to the error's message — or wait
+ * `event.delayMs` and try again. Retryable failures back off exponentially with jitter; a
+ * `Retry-After` is honoured up to `maxRetryAfterMs`; no wait may run past the deadline.
+ */
+export function nextAttempt(
+  error: unknown,
+  context: { attempt: number; message: string; retry: RetryPolicy; deadlineAt: number },
+): NextAttempt {
+  const { attempt, message, retry } = context;
+  const verdict = classifyReadError(error);
+  const giveUp = (why = ''): NextAttempt => ({ retry: false, reason: verdict.reason, why });
+  if (!verdict.retryable) return giveUp();
+  if (attempt >= retry.maxAttempts) return giveUp(` (gave up after ${attempt} attempts)`);
+
+  const retryAfter = error instanceof KubeReadError ? error.retryAfterSeconds : undefined;
+  let delayMs = backoffDelay(attempt, retry);
+  if (retryAfter !== undefined) {
+    const askedMs = retryAfter * 1000;
+    if (askedMs > retry.maxRetryAfterMs) {
+      return giveUp(` (the server asked to retry after ${retryAfter} s, longer than Watchkeeper waits)`);
+    }
+    // Honour the server's delay; a little jitter keeps parallel readers from returning together.
+    delayMs = askedMs + Math.round(Math.min(retry.baseDelayMs, 1000) * retry.random());
+  }
+  if (Date.now() + delayMs >= context.deadlineAt) {
+    return giveUp(` (no time left before the deadline to retry after ${attempt} attempts)`);
+  }
+  const status = error instanceof KubeReadError ? error.status : undefined;
+  return {
+    retry: true,
+    event: { attempt, delayMs, reason: verdict.reason, ...(status !== undefined ? { status } : {}), message },
+  };
+}
+
 /** Resolves true after `ms`, or false as soon as `signal` fires. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = () => {
@@ -186,36 +226,12 @@ export async function listKind(
         continue;
       }
 
-      const verdict = classifyReadError(error);
-      const fail = (suffix = ''): ListKindResult => ({
-        ok: false,
-        pages,
-        reason: verdict.reason,
-        message: `${message}${suffix}${progress(pages)}`,
-      });
-      if (!verdict.retryable) return fail();
-      if (attempt >= retry.maxAttempts) return fail(` (gave up after ${attempt} attempts)`);
-
-      const retryAfter = error instanceof KubeReadError ? error.retryAfterSeconds : undefined;
-      let delayMs = backoffDelay(attempt, retry);
-      if (retryAfter !== undefined) {
-        const askedMs = retryAfter * 1000;
-        if (askedMs > retry.maxRetryAfterMs) {
-          return fail(` (the server asked to retry after ${retryAfter} s, longer than Watchkeeper waits)`);
-        }
-        // Honour the server's delay; a little jitter keeps parallel readers from returning together.
-        delayMs = askedMs + Math.round(Math.min(retry.baseDelayMs, 1000) * retry.random());
+      const next = nextAttempt(error, { attempt, message, retry, deadlineAt: options.deadlineAt });
+      if (!next.retry) {
+        return { ok: false, pages, reason: next.reason, message: `${message}${next.why}${progress(pages)}` };
       }
-      if (Date.now() + delayMs >= options.deadlineAt) {
-        return fail(` (no time left before the deadline to retry after ${attempt} attempts)`);
-      }
-      options.onRetry?.({
-        attempt,
-        delayMs,
-        reason: verdict.reason,
-        ...(status !== undefined ? { status } : {}),
-        message,
-      });
+      const { delayMs } = next.event;
+      options.onRetry?.(next.event);
       attempt += 1;
       if (!(await sleep(delayMs, signal))) return deadlineResult();
       pending = request(continueToken);
