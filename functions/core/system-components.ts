@@ -26,6 +26,20 @@ const READ_ONLY_ROOT = 'pod-containers-read-only-root-filesystem';
 // hostPath is not among the restricted standard's volume types: it fails with HOST_PATH.
 const VOLUME_TYPES = 'pod-volume-types-restricted';
 
+/** Every pod-security check: what a node agent that owns its node's network or storage needs. */
+const ALL_POD_SECURITY = [
+  PRIVILEGED,
+  HOST_NAMESPACES,
+  ESCALATION,
+  NON_ROOT,
+  CAPABILITIES,
+  HOST_PATH,
+  VOLUME_TYPES,
+  HOST_PORTS,
+  SECCOMP,
+  READ_ONLY_ROOT,
+];
+
 /**
  * EKS and AWS add-ons that need what the pod security checks forbid, with the reason. Their
  * failures of the listed checks are reported as `waived` (with this reason and owner), never
@@ -40,18 +54,7 @@ export const DEFAULT_SYSTEM_COMPONENTS: readonly SystemComponent[] = [
     namespace: 'kube-system',
     kind: 'DaemonSet',
     resourceName: 'aws-node',
-    checks: [
-      PRIVILEGED,
-      HOST_NAMESPACES,
-      ESCALATION,
-      NON_ROOT,
-      CAPABILITIES,
-      HOST_PATH,
-      VOLUME_TYPES,
-      HOST_PORTS,
-      SECCOMP,
-      READ_ONLY_ROOT,
-    ],
+    checks: [...ALL_POD_SECURITY],
     reason:
       'The Amazon VPC CNI must program the node network: it runs as root in the host network namespace ' +
       'with NET_ADMIN and NET_RAW, a privileged init container and hostPath mounts of the CNI ' +
@@ -62,18 +65,7 @@ export const DEFAULT_SYSTEM_COMPONENTS: readonly SystemComponent[] = [
     namespace: 'kube-system',
     kind: 'DaemonSet',
     resourceName: 'kube-proxy',
-    checks: [
-      PRIVILEGED,
-      HOST_NAMESPACES,
-      ESCALATION,
-      NON_ROOT,
-      CAPABILITIES,
-      HOST_PATH,
-      VOLUME_TYPES,
-      HOST_PORTS,
-      SECCOMP,
-      READ_ONLY_ROOT,
-    ],
+    checks: [...ALL_POD_SECURITY],
     reason:
       "kube-proxy must write the node's iptables or IPVS rules for Services: it runs privileged as root in " +
       'the host network namespace with hostPath mounts of the xtables lock and kernel modules; EKS ' +
@@ -124,18 +116,7 @@ export const DEFAULT_SYSTEM_COMPONENTS: readonly SystemComponent[] = [
     namespace: 'kube-system',
     kind: 'DaemonSet',
     resourceName: 'efs-csi-node*',
-    checks: [
-      PRIVILEGED,
-      HOST_NAMESPACES,
-      ESCALATION,
-      NON_ROOT,
-      CAPABILITIES,
-      HOST_PATH,
-      VOLUME_TYPES,
-      HOST_PORTS,
-      SECCOMP,
-      READ_ONLY_ROOT,
-    ],
+    checks: [...ALL_POD_SECURITY],
     reason:
       'The EFS CSI node plugin must mount NFS volumes into pods on the node: it runs privileged as root ' +
       'in the host network namespace with hostPath mounts of the kubelet directory and its state files.',

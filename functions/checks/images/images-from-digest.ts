@@ -1,5 +1,5 @@
 import type { Check, Outcome } from '../../core/model.ts';
-import { fail, notEvaluated, pass } from '../lib/outcomes.ts';
+import { fail, inSystemNamespace, notEvaluated, pass } from '../lib/outcomes.ts';
 import { containerLabel, imagePinning } from '../lib/pod-security.ts';
 import { containersOf, describeWorkload, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
@@ -46,11 +46,7 @@ export const imagesFromDigest: Check = {
       const name = describeWorkload(workload);
       const namespace = workload.resource.namespace ?? 'default';
       if (system.has(namespace)) {
-        outcomes.push({
-          status: 'not_applicable',
-          resource: workload.resource,
-          message: `${name} is in system namespace ${namespace} (params.systemNamespaces) and is left out.`,
-        });
+        outcomes.push(inSystemNamespace(workload.resource, name, namespace));
         continue;
       }
       const problems: Outcome[] = [];

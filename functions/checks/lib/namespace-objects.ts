@@ -1,7 +1,7 @@
 import type { CheckParams, Outcome, Snapshot } from '../../core/model.ts';
 import { groupBy, namespaceOf } from './group.ts';
 import { namespacesInScope } from './network.ts';
-import { fail, pass } from './outcomes.ts';
+import { fail, pass, systemNamespaceLeftOut } from './outcomes.ts';
 
 export interface NamespaceObjectsRule {
   /** The objects each namespace must hold at least one of. */
@@ -40,11 +40,7 @@ export function namespacesHoldingObjects(
     );
   }
   for (const namespace of exempt) {
-    outcomes.push({
-      status: 'not_applicable',
-      resource: { apiVersion: 'v1', kind: 'Namespace', name: namespace },
-      message: `Namespace ${namespace} is a system namespace (params.systemNamespaces) and is left out.`,
-    });
+    outcomes.push(systemNamespaceLeftOut(namespace));
   }
   return outcomes;
 }

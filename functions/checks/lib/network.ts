@@ -7,7 +7,7 @@
  */
 import type { Ingress, LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../../core/k8s-types.ts';
 import type { CheckParams, DeepReadonly, Outcome, ResourceRef, Snapshot } from '../../core/model.ts';
-import { fail, pass } from './outcomes.ts';
+import { fail, pass, systemNamespaceLeftOut } from './outcomes.ts';
 import { selectorMatches } from './rbac.ts';
 import { type Workload, workloads } from './workloads.ts';
 
@@ -441,11 +441,7 @@ export function defaultDenyOutcomes(
     );
   }
   for (const namespace of exempt) {
-    outcomes.push({
-      status: 'not_applicable',
-      resource: namespaceResource(namespace),
-      message: `Namespace ${namespace} is a system namespace (params.systemNamespaces) and is left out.`,
-    });
+    outcomes.push(systemNamespaceLeftOut(namespace));
   }
   return outcomes;
 }

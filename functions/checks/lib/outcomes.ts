@@ -29,3 +29,21 @@ export function clusterResource(snapshot: {
   const { name, arn } = snapshot.cluster;
   return { kind: 'Cluster', name, ...(arn ? { arn } : {}) };
 }
+
+/** Something in a system namespace (params.systemNamespaces): left out, and the outcome says so. */
+export function inSystemNamespace(resource: ResourceRef, name: string, namespace: string): Outcome {
+  return {
+    status: 'not_applicable',
+    resource,
+    message: `${name} is in system namespace ${namespace} (params.systemNamespaces) and is left out.`,
+  };
+}
+
+/** A system namespace itself (params.systemNamespaces), left out of a per-namespace check. */
+export function systemNamespaceLeftOut(namespace: string): Outcome {
+  return {
+    status: 'not_applicable',
+    resource: { apiVersion: 'v1', kind: 'Namespace', name: namespace },
+    message: `Namespace ${namespace} is a system namespace (params.systemNamespaces) and is left out.`,
+  };
+}

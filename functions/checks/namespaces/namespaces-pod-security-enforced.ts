@@ -1,6 +1,6 @@
 import type { Check, FrameworkRef, Outcome } from '../../core/model.ts';
 import { namespacesInScope } from '../lib/network.ts';
-import { fail, pass } from '../lib/outcomes.ts';
+import { fail, pass, systemNamespaceLeftOut } from '../lib/outcomes.ts';
 
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 const ENFORCE_VERSION = 'pod-security.kubernetes.io/enforce-version';
@@ -114,11 +114,7 @@ export const namespacesPodSecurityEnforced: Check = {
       }
     }
     for (const namespace of exempt) {
-      outcomes.push({
-        status: 'not_applicable',
-        resource: { apiVersion: 'v1', kind: 'Namespace', name: namespace },
-        message: `Namespace ${namespace} is a system namespace (params.systemNamespaces) and is left out.`,
-      });
+      outcomes.push(systemNamespaceLeftOut(namespace));
     }
     return outcomes;
   },

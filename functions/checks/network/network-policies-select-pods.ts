@@ -1,6 +1,6 @@
 import type { Check, Outcome } from '../../core/model.ts';
 import { describeSelector, indexWorkloads, isEmptySelector, namespaceOf } from '../lib/network.ts';
-import { clusterResource, fail, pass } from '../lib/outcomes.ts';
+import { clusterResource, fail, inSystemNamespace, pass } from '../lib/outcomes.ts';
 import { describe, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
 const LISTED = 3;
@@ -52,11 +52,7 @@ export const networkPoliciesSelectPods: Check = {
       const name = `NetworkPolicy ${namespace}/${policy.metadata.name}`;
       const selector = policy.spec?.podSelector;
       if (system.has(namespace)) {
-        outcomes.push({
-          status: 'not_applicable',
-          resource,
-          message: `${name} is in system namespace ${namespace} (params.systemNamespaces) and is left out.`,
-        });
+        outcomes.push(inSystemNamespace(resource, name, namespace));
         continue;
       }
       if (isEmptySelector(selector)) {

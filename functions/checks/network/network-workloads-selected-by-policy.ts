@@ -1,6 +1,6 @@
 import type { Check, Outcome } from '../../core/model.ts';
 import { indexPolicies, policyDirections } from '../lib/network.ts';
-import { fail, pass } from '../lib/outcomes.ts';
+import { fail, inSystemNamespace, pass } from '../lib/outcomes.ts';
 import { podMetadataPath } from '../lib/pod-security.ts';
 import { describeWorkload, WORKLOAD_KINDS, workloads } from '../lib/workloads.ts';
 
@@ -47,11 +47,7 @@ export const networkWorkloadsSelectedByPolicy: Check = {
       const namespace = workload.resource.namespace ?? 'default';
       const name = describeWorkload(workload);
       if (system.has(namespace)) {
-        outcomes.push({
-          status: 'not_applicable',
-          resource: workload.resource,
-          message: `${name} is in system namespace ${namespace} (params.systemNamespaces) and is left out.`,
-        });
+        outcomes.push(inSystemNamespace(workload.resource, name, namespace));
         continue;
       }
       const selecting = index.selecting(namespace, workload.podLabels);
