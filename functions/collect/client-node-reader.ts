@@ -14,6 +14,7 @@ import type {
   KubeReadFailure,
 } from './kube-reader.ts';
 import { configzPathOf, KubeReadError, listPathOf, safeMessage } from './kube-reader.ts';
+import { withoutManagedFields } from './managed-fields.ts';
 
 /*
  * Why this adapter sends its list calls itself instead of using the typed APIs
@@ -26,7 +27,8 @@ import { configzPathOf, KubeReadError, listPathOf, safeMessage } from './kube-re
  *   client's own configuration), so a per-call timeout would need one client per call.
  * - Both deserialize every item into model classes (Date objects, renamed fields such as
  *   `_from`) that the projection then turns back into plain JSON; with 150,000 pods that
- *   is a lot of throw-away objects. Here a page is `JSON.parse`d once and projected.
+ *   is a lot of throw-away objects. Here a page is `JSON.parse`d once, without its
+ *   `managedFields` (`managed-fields.ts`), and projected.
  *
  * Everything that matters for security still comes from client-node: `KubeConfig` resolves
  * the server, CA, client certificates, proxies and authentication (kubeconfig users, exec
@@ -361,11 +363,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function parseListPage(what: string, text: string): KubeListPage {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(withoutManagedFields(text));
   } catch {
-    throw new KubeReadError(`${what}: the answer is not JSON (${text.length} bytes)`, {
-      failure: 'protocol',
-    });
+    try {
+      // Whatever the cut did, the page as sent decides: parse it whole, or report it.
+      data = JSON.parse(text);
+    } catch {
+      throw new KubeReadError(`${what}: the answer is not JSON (${text.length} bytes)`, {
+        failure: 'protocol',
+      });
+    }
   }
   if (!isRecord(data) || !(Array.isArray(data.items) || data.items === null)) {
     throw new KubeReadError(`${what}: the answer is not a Kubernetes list`, { failure: 'protocol' });
