@@ -1,8 +1,8 @@
-import type { K8sObject } from '../core/k8s-types.ts';
+import type { Container, K8sObject, VolumeMount } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { apiVersionOf, K8S_KINDS } from '../core/kinds.ts';
-import { redactObject } from './redact.ts';
-import { shareObject } from './share.ts';
+import { redactContainer, redactObject } from './redact.ts';
+import { shareContainer, shareMounts, shareObject } from './share.ts';
 
 /**
  * Reduces an object from a cluster or a manifest to the fields in `core/k8s-types.ts`, so a
@@ -33,6 +33,8 @@ type Field =
   | 'data'
   /** Kept as plain JSON (any shape), e.g. probes, selectors: small and read only for presence. */
   | 'json'
+  /** A pod spec's list of containers (see `pickContainers`). */
+  | 'containers'
   | Shape
   | readonly [Field];
 
@@ -109,6 +111,8 @@ const POD_SECURITY_CONTEXT: Shape = {
 
 const KEY_REF: Shape = { name: 'string', key: 'string' };
 
+const VOLUME_MOUNT: Shape = { name: 'string', mountPath: 'string', readOnly: 'boolean' };
+
 const CONTAINER: Shape = {
   name: 'string',
   image: 'string',
@@ -129,7 +133,7 @@ const CONTAINER: Shape = {
   ports: [{ containerPort: 'number', hostPort: 'number', protocol: 'string', name: 'string' }],
   securityContext: SECURITY_CONTEXT,
   resources: { limits: 'stringMap', requests: 'stringMap' },
-  volumeMounts: [{ name: 'string', mountPath: 'string', readOnly: 'boolean' }],
+  volumeMounts: [VOLUME_MOUNT],
   livenessProbe: 'json',
   readinessProbe: 'json',
   startupProbe: 'json',
@@ -175,9 +179,9 @@ const VOLUME: Shape = {
 };
 
 const POD_SPEC: Shape = {
-  containers: [CONTAINER],
-  initContainers: [CONTAINER],
-  ephemeralContainers: [CONTAINER],
+  containers: 'containers',
+  initContainers: 'containers',
+  ephemeralContainers: 'containers',
   volumes: [VOLUME],
   hostNetwork: 'boolean',
   hostPID: 'boolean',
@@ -353,6 +357,10 @@ export class ProjectionCache {
   readonly redactedArgs = new Map<string, string[]>();
   /** Pod spec parts already seen, for share.ts. */
   readonly parts = new Map<string, unknown>();
+  /** Finished containers (projected, redacted, shared) by their JSON without `volumeMounts`. */
+  readonly containers = new Map<string, Container>();
+  /** Set while `toSnapshotObject` projects: containers come out finished. */
+  finishing = false;
 
   /** The one copy of `value` kept for this scan (long strings are kept as they are). */
   intern(value: string): string {
@@ -501,6 +509,8 @@ function compile(spec: Field): Picker {
         return asData;
       case 'json':
         return (value, cache) => toJson(value, cache);
+      case 'containers':
+        return pickContainers;
     }
   }
   if (isArrayField(spec)) {
@@ -539,6 +549,52 @@ function compile(spec: Field): Picker {
 
 function isArrayField(spec: Field): spec is readonly [Field] {
   return Array.isArray(spec);
+}
+
+const PICK_CONTAINER = compile(CONTAINER) as (
+  value: unknown,
+  cache: ProjectionCache,
+) => Container | undefined;
+const PICK_MOUNTS = compile([VOLUME_MOUNT]) as (
+  value: unknown,
+  cache: ProjectionCache,
+) => VolumeMount[] | undefined;
+
+/**
+ * A pod spec's containers. Projected alone (`projectObject`), each is picked field by field.
+ * In a snapshot (`toSnapshotObject`) each distinct container is projected, redacted and shared
+ * once, and reused for every Pod and template that repeats it: the replicas of a controller
+ * carry the same containers, and picking, redacting and sharing them again per Pod was most of
+ * the collector's own work on a large cluster. The key is the container as received without its
+ * `volumeMounts`, which name the Pod's own service account token volume; the mounts are picked
+ * per container (and shared, but for that per-Pod one).
+ */
+function pickContainers(value: unknown, cache: ProjectionCache): Container[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out: Container[] = [];
+  for (const entry of value) {
+    if (!isObject(entry)) continue;
+    const picked =
+      cache.finishing && isPlain(entry) ? finishedContainer(entry, cache) : PICK_CONTAINER(entry, cache);
+    if (picked !== undefined) out.push(picked);
+  }
+  return out;
+}
+
+function finishedContainer(entry: Record<string, unknown>, cache: ProjectionCache): Container {
+  const { volumeMounts, ...rest } = entry;
+  const key = JSON.stringify(rest);
+  let known = cache.containers.get(key);
+  if (known === undefined) {
+    known = PICK_CONTAINER(rest, cache) as Container;
+    redactContainer(known, cache);
+    // Only once redacted: a shared part is never changed again.
+    shareContainer(known, cache);
+    cache.containers.set(key, known);
+  }
+  const mounts =
+    volumeMounts === undefined || volumeMounts === null ? undefined : PICK_MOUNTS(volumeMounts, cache);
+  return mounts === undefined ? known : { ...known, volumeMounts: shareMounts(mounts, cache) };
 }
 
 const PICK_METADATA = compile(METADATA);
@@ -580,11 +636,19 @@ export function toSnapshotObject(
   raw: unknown,
   cache: ProjectionCache = new ProjectionCache(),
 ): K8sObject | undefined {
-  const projected = projectObject(kind, raw, cache);
+  // Containers come out of the projection finished (see `pickContainers`); the rest of the
+  // object is redacted and shared here.
+  cache.finishing = true;
+  let projected: K8sObject | undefined;
+  try {
+    projected = projectObject(kind, raw, cache);
+  } finally {
+    cache.finishing = false;
+  }
   if (projected) {
-    redactObject(kind, projected, cache);
+    redactObject(kind, projected, cache, { containersDone: true });
     // Only once redacted: a shared part is never changed again.
-    shareObject(kind, projected, cache);
+    shareObject(kind, projected, cache, { containersDone: true });
   }
   return projected;
 }

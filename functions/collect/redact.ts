@@ -190,7 +190,7 @@ function redactHandlers(value: unknown, memo?: RedactionMemo): void {
   }
 }
 
-function redactContainer(container: Container, memo?: RedactionMemo): void {
+export function redactContainer(container: Container, memo?: RedactionMemo): void {
   for (const variable of container.env ?? []) {
     const value = variable.value;
     if (typeof value !== 'string') continue;
@@ -216,12 +216,18 @@ export function redactPodSpec(spec: PodSpec | undefined, memo?: RedactionMemo): 
  * Redacts a projected object in place and returns it. `memo` (one per collection) remembers
  * redactions already worked out; the results are the same with or without it.
  */
-export function redactObject<T extends K8sObject>(kind: K8sKind, object: T, memo?: RedactionMemo): T {
+export function redactObject<T extends K8sObject>(
+  kind: K8sKind,
+  object: T,
+  memo?: RedactionMemo,
+  options: { containersDone?: boolean } = {},
+): T {
   redactMetadata(object.metadata, memo);
   const pod = podPartsOf(kind, object);
   if (pod) {
     if (pod.metadata !== object.metadata) redactMetadata(pod.metadata, memo);
-    redactPodSpec(pod.spec, memo);
+    // Containers finished during projection (`project.ts`) were redacted there.
+    if (!options.containersDone) redactPodSpec(pod.spec, memo);
   } else if (kind === 'configmaps') {
     const data = (object as { data?: Record<string, string> }).data;
     for (const key in data ?? {}) {

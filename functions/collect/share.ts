@@ -1,4 +1,4 @@
-import type { Container, K8sObject, ObjectMeta, PodSpec } from '../core/k8s-types.ts';
+import type { Container, K8sObject, ObjectMeta, PodSpec, VolumeMount } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { podPartsOf } from './pod-template.ts';
 
@@ -55,17 +55,19 @@ function shared<T>(cache: SharedParts, tag: string, value: T): T {
   return value;
 }
 
-function shareContainer(container: Container, cache: SharedParts): void {
+/** A container's mounts, each shared but the Pod's own service account token mount. */
+export function shareMounts(mounts: VolumeMount[], cache: SharedParts): VolumeMount[] {
+  return mounts.map((mount) =>
+    mount.name !== undefined && PER_POD_NAME.test(mount.name) ? mount : shared(cache, 'mount', mount),
+  );
+}
+
+export function shareContainer(container: Container, cache: SharedParts): void {
   const parts = container as unknown as Record<string, unknown>;
   for (const part of CONTAINER_PARTS) {
     if (parts[part] !== undefined) parts[part] = shared(cache, part, parts[part]);
   }
-  const mounts = container.volumeMounts;
-  if (mounts) {
-    container.volumeMounts = mounts.map((mount) =>
-      mount.name !== undefined && PER_POD_NAME.test(mount.name) ? mount : shared(cache, 'mount', mount),
-    );
-  }
+  if (container.volumeMounts) container.volumeMounts = shareMounts(container.volumeMounts, cache);
 }
 
 function shareMetadata(metadata: Partial<ObjectMeta> | undefined, cache: SharedParts): void {
@@ -75,10 +77,21 @@ function shareMetadata(metadata: Partial<ObjectMeta> | undefined, cache: SharedP
   if (metadata.ownerReferences) metadata.ownerReferences = shared(cache, 'owners', metadata.ownerReferences);
 }
 
-export function sharePodSpec(spec: PodSpec | undefined, cache: SharedParts): void {
+/** What the caller has done already: containers finished during projection (`project.ts`). */
+export interface ShareOptions {
+  containersDone?: boolean;
+}
+
+export function sharePodSpec(
+  spec: PodSpec | undefined,
+  cache: SharedParts,
+  options: ShareOptions = {},
+): void {
   if (!spec) return;
-  for (const list of [spec.containers, spec.initContainers, spec.ephemeralContainers]) {
-    for (const container of list ?? []) shareContainer(container, cache);
+  if (!options.containersDone) {
+    for (const list of [spec.containers, spec.initContainers, spec.ephemeralContainers]) {
+      for (const container of list ?? []) shareContainer(container, cache);
+    }
   }
   for (const volume of spec.volumes ?? []) {
     const sources = volume as unknown as Record<string, unknown>;
@@ -91,9 +104,14 @@ export function sharePodSpec(spec: PodSpec | undefined, cache: SharedParts): voi
 }
 
 /** Shares the parts of a projected, redacted object's pod spec (Pods and controller templates). */
-export function shareObject(kind: K8sKind, object: K8sObject, cache: SharedParts): void {
+export function shareObject(
+  kind: K8sKind,
+  object: K8sObject,
+  cache: SharedParts,
+  options: ShareOptions = {},
+): void {
   const pod = podPartsOf(kind, object);
   if (!pod) return;
   shareMetadata(pod.metadata, cache);
-  sharePodSpec(pod.spec, cache);
+  sharePodSpec(pod.spec, cache, options);
 }

@@ -82,6 +82,12 @@ export interface EnvFromSource {
   prefix?: string;
 }
 
+export interface VolumeMount {
+  name?: string;
+  mountPath?: string;
+  readOnly?: boolean;
+}
+
 export interface Container {
   name: string;
   image?: string;
@@ -92,7 +98,7 @@ export interface Container {
   ports?: { containerPort?: number; hostPort?: number; protocol?: string; name?: string }[];
   securityContext?: SecurityContext;
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
-  volumeMounts?: { name?: string; mountPath?: string; readOnly?: boolean }[];
+  volumeMounts?: VolumeMount[];
   livenessProbe?: unknown;
   readinessProbe?: unknown;
   startupProbe?: unknown;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toSnapshotObject } from '../../functions/collect/project.ts';
+import { ProjectionCache, toSnapshotObject } from '../../functions/collect/project.ts';
 import { redactArgs, redactText } from '../../functions/collect/redact.ts';
 import type { ConfigMap, CronJob, Pod, PodController } from '../../functions/core/k8s-types.ts';
 import type { K8sKind } from '../../functions/core/kinds.ts';
@@ -223,5 +223,53 @@ describe('redactText', () => {
   it('leaves ordinary text alone', () => {
     const text = 'server {\n  listen 80;\n  location / { proxy_pass http://backend:8080; }\n}';
     expect(redactText(text)).toBe(text);
+  });
+});
+
+describe('containers finished once per collection', () => {
+  it('redacts a container repeated by many Pods every time, and keeps each Pod its own token mount', () => {
+    // Arrange: replicas of one controller, as the API server lists them
+    const cache = new ProjectionCache();
+    const replica = (name: string) => {
+      const spec = podSpec();
+      (spec.containers[0] as { volumeMounts?: unknown[] }).volumeMounts = [
+        { name: 'config', mountPath: '/etc/app', readOnly: true },
+        { name: `kube-api-access-${name}`, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+      ];
+      return { metadata: { name, namespace: 'a' }, spec };
+    };
+
+    // Act
+    const pods = ['x1x1x', 'y2y2y', 'z3z3z'].map(
+      (name) => toSnapshotObject('pods', replica(name), cache) as Pod,
+    );
+
+    // Assess: every replica is redacted as a Pod projected on its own is
+    for (const pod of pods) {
+      expectNoCanary(pod);
+      expect(pod).toEqual(toSnapshotObject('pods', replica(pod.metadata.name)));
+    }
+    const [first, second] = pods.map((pod) => pod.spec?.containers?.[0]);
+    expect(first?.volumeMounts?.[1]?.name).toBe('kube-api-access-x1x1x');
+    expect(second?.volumeMounts?.[1]?.name).toBe('kube-api-access-y2y2y');
+    // The parts they repeat are one object, worked out once.
+    expect(second?.env).toBe(first?.env);
+    expect(second?.volumeMounts?.[0]).toBe(first?.volumeMounts?.[0]);
+    expect(pods[1]?.spec?.initContainers?.[0]).toBe(pods[0]?.spec?.initContainers?.[0]);
+  });
+
+  it('does not reuse a container for one that differs in a single value', () => {
+    const cache = new ProjectionCache();
+    const withMode = (mode: string) =>
+      toSnapshotObject(
+        'pods',
+        {
+          metadata: { name: `p-${mode}`, namespace: 'a' },
+          spec: { containers: [{ name: 'app', args: ['--mode', mode] }] },
+        },
+        cache,
+      ) as Pod;
+    expect(withMode('fast').spec?.containers?.[0]?.args).toEqual(['--mode', 'fast']);
+    expect(withMode('safe').spec?.containers?.[0]?.args).toEqual(['--mode', 'safe']);
   });
 });
