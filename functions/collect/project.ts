@@ -574,22 +574,30 @@ function pickContainers(value: unknown, cache: ProjectionCache): Container[] | u
   const out: Container[] = [];
   for (const entry of value) {
     if (!isObject(entry)) continue;
-    const picked =
-      cache.finishing && isPlain(entry) ? finishedContainer(entry, cache) : PICK_CONTAINER(entry, cache);
+    const picked = cache.finishing ? finishedContainer(entry, cache) : PICK_CONTAINER(entry, cache);
     if (picked !== undefined) out.push(picked);
   }
   return out;
 }
 
-function finishedContainer(entry: Record<string, unknown>, cache: ProjectionCache): Container {
+/** Redacts, then shares: a shared part is never changed again. */
+function finish(container: Container, cache: ProjectionCache): Container {
+  redactContainer(container, cache);
+  shareContainer(container, cache);
+  return container;
+}
+
+function finishedContainer(entry: Record<string, unknown>, cache: ProjectionCache): Container | undefined {
+  // A client-node model instance (renamed fields, Dates) is finished on its own, not remembered.
+  if (!isPlain(entry)) {
+    const picked = PICK_CONTAINER(entry, cache);
+    return picked === undefined ? undefined : finish(picked, cache);
+  }
   const { volumeMounts, ...rest } = entry;
   const key = JSON.stringify(rest);
   let known = cache.containers.get(key);
   if (known === undefined) {
-    known = PICK_CONTAINER(rest, cache) as Container;
-    redactContainer(known, cache);
-    // Only once redacted: a shared part is never changed again.
-    shareContainer(known, cache);
+    known = finish(PICK_CONTAINER(rest, cache) as Container, cache);
     cache.containers.set(key, known);
   }
   const mounts =

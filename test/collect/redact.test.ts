@@ -1,3 +1,4 @@
+import { loadYaml, V1Container, type V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { ProjectionCache, toSnapshotObject } from '../../functions/collect/project.ts';
 import { redactArgs, redactText } from '../../functions/collect/redact.ts';
@@ -271,5 +272,28 @@ describe('containers finished once per collection', () => {
       ) as Pod;
     expect(withMode('fast').spec?.containers?.[0]?.args).toEqual(['--mode', 'fast']);
     expect(withMode('safe').spec?.containers?.[0]?.args).toEqual(['--mode', 'safe']);
+  });
+});
+
+describe('redaction of client-node model instances', () => {
+  it('redacts the containers of a Pod read through the typed APIs (model classes)', () => {
+    // loadYaml deserializes into the model classes (V1Pod, V1Container), as the typed APIs do.
+    const pod = loadYaml<V1Pod>(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'a' },
+        spec: podSpec(),
+      }),
+    );
+    expect(pod.spec?.containers[0]).toBeInstanceOf(V1Container);
+
+    const collected = toSnapshotObject('pods', pod, new ProjectionCache());
+
+    expectNoCanary(collected);
+    expect((collected as Pod).spec?.containers?.[0]?.env?.[1]).toEqual({
+      name: 'DB_PASSWORD',
+      value: REDACTED,
+    });
   });
 });
