@@ -359,8 +359,6 @@ export class ProjectionCache {
   readonly parts = new Map<string, unknown>();
   /** Finished containers (projected, redacted, shared) by their JSON without `volumeMounts`. */
   readonly containers = new Map<string, Container>();
-  /** Set while `toSnapshotObject` projects: containers come out finished. */
-  finishing = false;
 
   /** The one copy of `value` kept for this scan (long strings are kept as they are). */
   intern(value: string): string {
@@ -468,7 +466,11 @@ function toJson(value: unknown, cache: ProjectionCache, depth = 0): unknown {
  */
 type Picker = (value: unknown, cache: ProjectionCache) => unknown;
 
-function compile(spec: Field): Picker {
+/**
+ * `snapshot`: containers come out finished (redacted and shared, see `pickFinishedContainers`),
+ * as `toSnapshotObject` needs them; otherwise they are only picked, as `projectObject` promises.
+ */
+function compile(spec: Field, snapshot = false): Picker {
   if (typeof spec === 'string') {
     switch (spec) {
       case 'string':
@@ -510,11 +512,11 @@ function compile(spec: Field): Picker {
       case 'json':
         return (value, cache) => toJson(value, cache);
       case 'containers':
-        return pickContainers;
+        return snapshot ? pickFinishedContainers : pickContainers;
     }
   }
   if (isArrayField(spec)) {
-    const item = compile(spec[0]);
+    const item = compile(spec[0], snapshot);
     return (value, cache) => {
       if (!Array.isArray(value)) return undefined;
       const out: unknown[] = [];
@@ -529,7 +531,7 @@ function compile(spec: Field): Picker {
   const fields = Object.entries(spec).map(([key, inner]) => ({
     key,
     alias: MODEL_ALIASES[key],
-    pick: compile(inner),
+    pick: compile(inner, snapshot),
   }));
   return (value, cache) => {
     if (!isObject(value)) return undefined;
@@ -560,21 +562,32 @@ const PICK_MOUNTS = compile([VOLUME_MOUNT]) as (
   cache: ProjectionCache,
 ) => VolumeMount[] | undefined;
 
-/**
- * A pod spec's containers. Projected alone (`projectObject`), each is picked field by field.
- * In a snapshot (`toSnapshotObject`) each distinct container is projected, redacted and shared
- * once, and reused for every Pod and template that repeats it: the replicas of a controller
- * carry the same containers, and picking, redacting and sharing them again per Pod was most of
- * the collector's own work on a large cluster. The key is the container as received without its
- * `volumeMounts`, which name the Pod's own service account token volume; the mounts are picked
- * per container (and shared, but for that per-Pod one).
- */
+/** A pod spec's containers, picked field by field (`projectObject`). */
 function pickContainers(value: unknown, cache: ProjectionCache): Container[] | undefined {
+  return pickEach(value, (entry) => PICK_CONTAINER(entry, cache));
+}
+
+/**
+ * A pod spec's containers in a snapshot (`toSnapshotObject`): each distinct container is
+ * projected, redacted and shared once, and reused for every Pod and template that repeats it:
+ * the replicas of a controller carry the same containers, and picking, redacting and sharing
+ * them again per Pod was most of the collector's own work on a large cluster. The key is the
+ * container as received without its `volumeMounts`, which name the Pod's own service account
+ * token volume; the mounts are picked per container (and shared, but for that per-Pod one).
+ */
+function pickFinishedContainers(value: unknown, cache: ProjectionCache): Container[] | undefined {
+  return pickEach(value, (entry) => finishedContainer(entry, cache));
+}
+
+function pickEach(
+  value: unknown,
+  pick: (entry: Record<string, unknown>) => Container | undefined,
+): Container[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out: Container[] = [];
   for (const entry of value) {
     if (!isObject(entry)) continue;
-    const picked = cache.finishing ? finishedContainer(entry, cache) : PICK_CONTAINER(entry, cache);
+    const picked = pick(entry);
     if (picked !== undefined) out.push(picked);
   }
   return out;
@@ -606,9 +619,15 @@ function finishedContainer(entry: Record<string, unknown>, cache: ProjectionCach
 }
 
 const PICK_METADATA = compile(METADATA);
-const PICK_BODY = Object.fromEntries(
-  (Object.entries(BODY) as [K8sKind, Shape][]).map(([kind, shape]) => [kind, compile(shape)]),
-) as Record<K8sKind, Picker>;
+
+function compileBodies(snapshot: boolean): Record<K8sKind, Picker> {
+  return Object.fromEntries(
+    (Object.entries(BODY) as [K8sKind, Shape][]).map(([kind, shape]) => [kind, compile(shape, snapshot)]),
+  ) as Record<K8sKind, Picker>;
+}
+
+const PICK_BODY = compileBodies(false);
+const PICK_SNAPSHOT_BODY = compileBodies(true);
 
 /**
  * The snapshot form of one object of `kind`, before redaction: `apiVersion` and `kind` are
@@ -620,12 +639,21 @@ export function projectObject(
   raw: unknown,
   cache: ProjectionCache = new ProjectionCache(),
 ): K8sObject | undefined {
+  return project(kind, raw, cache, PICK_BODY);
+}
+
+function project(
+  kind: K8sKind,
+  raw: unknown,
+  cache: ProjectionCache,
+  bodies: Record<K8sKind, Picker>,
+): K8sObject | undefined {
   if (!isObject(raw)) return undefined;
   const rawMetadata = field(raw, 'metadata');
   const metadata =
     rawMetadata === undefined || rawMetadata === null ? undefined : PICK_METADATA(rawMetadata, cache);
   if (!isObject(metadata) || typeof metadata.name !== 'string' || metadata.name === '') return undefined;
-  const body = PICK_BODY[kind](raw, cache);
+  const body = bodies[kind](raw, cache);
   const apiVersion = field(raw, 'apiVersion');
   return {
     apiVersion: typeof apiVersion === 'string' ? cache.intern(apiVersion) : apiVersionOf(kind),
@@ -644,19 +672,13 @@ export function toSnapshotObject(
   raw: unknown,
   cache: ProjectionCache = new ProjectionCache(),
 ): K8sObject | undefined {
-  // Containers come out of the projection finished (see `pickContainers`); the rest of the
-  // object is redacted and shared here.
-  cache.finishing = true;
-  let projected: K8sObject | undefined;
-  try {
-    projected = projectObject(kind, raw, cache);
-  } finally {
-    cache.finishing = false;
-  }
+  // Containers come out of the projection finished (see `pickFinishedContainers`); the rest
+  // of the object is redacted and shared here.
+  const projected = project(kind, raw, cache, PICK_SNAPSHOT_BODY);
   if (projected) {
-    redactObject(kind, projected, cache, { containersDone: true });
+    redactObject(kind, projected, cache);
     // Only once redacted: a shared part is never changed again.
-    shareObject(kind, projected, cache, { containersDone: true });
+    shareObject(kind, projected, cache);
   }
   return projected;
 }

@@ -1,4 +1,4 @@
-import type { Container, K8sObject, ObjectMeta, PodSpec } from '../core/k8s-types.ts';
+import type { Container, K8sObject, ObjectMeta } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { isSensitiveName, looksLikeCredential, REDACTED, redactValue } from '../core/redaction.ts';
 import { podPartsOf } from './pod-template.ts';
@@ -205,29 +205,17 @@ export function redactContainer(container: Container, memo?: RedactionMemo): voi
   redactHandlers(container.lifecycle, memo);
 }
 
-export function redactPodSpec(spec: PodSpec | undefined, memo?: RedactionMemo): void {
-  if (!spec) return;
-  for (const list of [spec.containers, spec.initContainers, spec.ephemeralContainers]) {
-    for (const container of list ?? []) redactContainer(container, memo);
-  }
-}
-
 /**
- * Redacts a projected object in place and returns it. `memo` (one per collection) remembers
- * redactions already worked out; the results are the same with or without it.
+ * Redacts a projected object in place and returns it: its metadata, a pod template's metadata
+ * and ConfigMap data. Containers are redacted as they are projected into a snapshot
+ * (`redactContainer`, called by `project.ts` once per distinct container). `memo` (one per
+ * collection) remembers redactions already worked out; the results are the same without it.
  */
-export function redactObject<T extends K8sObject>(
-  kind: K8sKind,
-  object: T,
-  memo?: RedactionMemo,
-  options: { containersDone?: boolean } = {},
-): T {
+export function redactObject<T extends K8sObject>(kind: K8sKind, object: T, memo?: RedactionMemo): T {
   redactMetadata(object.metadata, memo);
   const pod = podPartsOf(kind, object);
   if (pod) {
     if (pod.metadata !== object.metadata) redactMetadata(pod.metadata, memo);
-    // Containers finished during projection (`project.ts`) were redacted there.
-    if (!options.containersDone) redactPodSpec(pod.spec, memo);
   } else if (kind === 'configmaps') {
     const data = (object as { data?: Record<string, string> }).data;
     for (const key in data ?? {}) {

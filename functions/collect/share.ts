@@ -77,22 +77,9 @@ function shareMetadata(metadata: Partial<ObjectMeta> | undefined, cache: SharedP
   if (metadata.ownerReferences) metadata.ownerReferences = shared(cache, 'owners', metadata.ownerReferences);
 }
 
-/** What the caller has done already: containers finished during projection (`project.ts`). */
-export interface ShareOptions {
-  containersDone?: boolean;
-}
-
-export function sharePodSpec(
-  spec: PodSpec | undefined,
-  cache: SharedParts,
-  options: ShareOptions = {},
-): void {
+/** The parts of a pod spec beside its containers, which `project.ts` shares as it projects them. */
+function sharePodSpec(spec: PodSpec | undefined, cache: SharedParts): void {
   if (!spec) return;
-  if (!options.containersDone) {
-    for (const list of [spec.containers, spec.initContainers, spec.ephemeralContainers]) {
-      for (const container of list ?? []) shareContainer(container, cache);
-    }
-  }
   for (const volume of spec.volumes ?? []) {
     const sources = volume as unknown as Record<string, unknown>;
     for (const source of VOLUME_SOURCES) {
@@ -104,14 +91,9 @@ export function sharePodSpec(
 }
 
 /** Shares the parts of a projected, redacted object's pod spec (Pods and controller templates). */
-export function shareObject(
-  kind: K8sKind,
-  object: K8sObject,
-  cache: SharedParts,
-  options: ShareOptions = {},
-): void {
+export function shareObject(kind: K8sKind, object: K8sObject, cache: SharedParts): void {
   const pod = podPartsOf(kind, object);
   if (!pod) return;
   shareMetadata(pod.metadata, cache);
-  sharePodSpec(pod.spec, cache, options);
+  sharePodSpec(pod.spec, cache);
 }
