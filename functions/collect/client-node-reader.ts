@@ -14,7 +14,12 @@ import type {
   KubeReadFailure,
 } from './kube-reader.ts';
 import { configzPathOf, KubeReadError, listPathOf, safeMessage } from './kube-reader.ts';
-import { withoutManagedFields } from './managed-fields.ts';
+import {
+  type DecodedPage,
+  PageDecoder,
+  PageDecoderLostError,
+  type PageDecoderOptions,
+} from './page-decoder.ts';
 
 /*
  * Why this adapter sends its list calls itself instead of using the typed APIs
@@ -28,7 +33,8 @@ import { withoutManagedFields } from './managed-fields.ts';
  * - Both deserialize every item into model classes (Date objects, renamed fields such as
  *   `_from`) that the projection then turns back into plain JSON; with 150,000 pods that
  *   is a lot of throw-away objects. Here a page is `JSON.parse`d once, without its
- *   `managedFields` (`managed-fields.ts`), and projected.
+ *   `managedFields` (`managed-fields.ts`; cut in a worker thread for large pages,
+ *   `page-decoder.ts`), and projected.
  *
  * Everything that matters for security still comes from client-node: `KubeConfig` resolves
  * the server, CA, client certificates, proxies and authentication (kubeconfig users, exec
@@ -42,6 +48,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export interface ClientNodeReaderOptions {
   /** Timeout of one list call (one page), in ms. */
   requestTimeoutMs?: number;
+  /** Where large list pages are decoded and cut (`page-decoder.ts`); the defaults suit a scan. */
+  pageDecoding?: PageDecoderOptions;
 }
 
 export interface KubeconfigSource extends ClientNodeReaderOptions {
@@ -86,6 +94,7 @@ export class ClientNodeKubeReader implements KubeReader {
   readonly #requestTimeoutMs: number;
   /** One connection pool per reader: client-node builds a new one for every request. */
   #dispatcher: Dispatcher | undefined;
+  readonly #pages: PageDecoder;
   #closed = false;
 
   constructor(kubeConfig: KubeConfig, options: ClientNodeReaderOptions = {}) {
@@ -96,6 +105,7 @@ export class ClientNodeKubeReader implements KubeReader {
     this.server = withoutUserInfo(cluster.server);
     this.#serverConfig = new ServerConfiguration(cluster.server, {});
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#pages = new PageDecoder(options.pageDecoding);
   }
 
   /** A kubeconfig context, as kubectl would use it. */
@@ -167,14 +177,22 @@ export class ClientNodeKubeReader implements KubeReader {
     const what = `listing ${kind} (GET ${path})`;
     const query: Record<string, string> = { limit: String(request.limit) };
     if (request.continueToken) query.continue = request.continueToken;
-    const text = await this.#get(path, what, query, request.signal);
-    return parseListPage(what, text);
+    const fetchAndDecode = async () => this.#pages.decode(await this.#get(path, what, query, request.signal));
+    let page: DecodedPage;
+    try {
+      page = await fetchAndDecode();
+    } catch (error) {
+      if (!(error instanceof PageDecoderLostError)) throw error;
+      // The decoding worker exited holding this page: ask again (it is then decoded in place).
+      page = await fetchAndDecode();
+    }
+    return parseListPage(what, page.text, page.bytes);
   }
 
   async getKubeletConfigz(nodeName: string, request: KubeGetRequest): Promise<unknown> {
     const path = configzPathOf(nodeName);
     const what = `reading the kubelet configuration of node ${nodeName} (GET ${path})`;
-    const text = await this.#get(path, what, {}, request.signal);
+    const text = utf8.decode(await this.#get(path, what, {}, request.signal));
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -190,7 +208,7 @@ export class ClientNodeKubeReader implements KubeReader {
     what: string,
     query: Readonly<Record<string, string>>,
     callerSignal: AbortSignal | undefined,
-  ): Promise<string> {
+  ): Promise<Uint8Array> {
     if (this.#closed) throw new Error('the reader is closed');
     const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
@@ -225,11 +243,11 @@ export class ClientNodeKubeReader implements KubeReader {
     context.setSignal(signal);
 
     try {
-      const { status, text, headers } = dispatcher
+      const { status, body, headers } = dispatcher
         ? await send(dispatcher, context, signal)
         : await this.#sendWithFetch(context);
-      if (status < 200 || status > 299) throw httpError(what, status, text, headers);
-      return text;
+      if (status < 200 || status > 299) throw httpError(what, status, utf8.decode(body), headers);
+      return body;
     } catch (error) {
       if (error instanceof KubeReadError) throw error;
       throw stopped() ?? transportError(what, error);
@@ -240,7 +258,7 @@ export class ClientNodeKubeReader implements KubeReader {
     this.#closed = true;
     const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
-    await dispatcher?.destroy();
+    await Promise.all([dispatcher?.destroy(), this.#pages.close()]);
   }
 
   /**
@@ -263,13 +281,15 @@ export class ClientNodeKubeReader implements KubeReader {
   /** client-node's own path, for a configuration that brings no dispatcher. */
   async #sendWithFetch(context: RequestContext): Promise<RawResponse> {
     const response = await this.#http.send(context).toPromise();
-    return { status: response.httpStatusCode, text: await response.body.text(), headers: response.headers };
+    return { status: response.httpStatusCode, body: await response.body.binary(), headers: response.headers };
   }
 }
 
+const utf8 = new TextDecoder();
+
 interface RawResponse {
   status: number;
-  text: string;
+  body: Uint8Array;
   headers: Record<string, string>;
 }
 
@@ -294,12 +314,12 @@ async function send(
     headers: context.getHeaders(),
     signal,
   });
-  const text = await response.body.text();
+  const body = new Uint8Array(await response.body.arrayBuffer());
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { status: response.statusCode, text, headers };
+  return { status: response.statusCode, body, headers };
 }
 
 /** The server URL for messages, without any `user:password@` a kubeconfig might carry. */
@@ -360,16 +380,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseListPage(what: string, text: string): KubeListPage {
+/** `text` is the page decoded with its managedFields cut out; `bytes` the page as received. */
+function parseListPage(what: string, text: string, bytes: Uint8Array): KubeListPage {
   let data: unknown;
   try {
-    data = JSON.parse(withoutManagedFields(text));
+    data = JSON.parse(text);
   } catch {
     try {
       // Whatever the cut did, the page as sent decides: parse it whole, or report it.
-      data = JSON.parse(text);
+      data = JSON.parse(utf8.decode(bytes));
     } catch {
-      throw new KubeReadError(`${what}: the answer is not JSON (${text.length} bytes)`, {
+      throw new KubeReadError(`${what}: the answer is not JSON (${bytes.byteLength} bytes)`, {
         failure: 'protocol',
       });
     }

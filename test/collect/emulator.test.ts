@@ -166,6 +166,44 @@ describe('live collection against the emulator', () => {
     );
   });
 
+  it('reads pages through the decoding worker thread exactly as it reads them in place', async () => {
+    // Prepare
+    const inPlace = readerFor(shared, { pageDecoding: { worker: false } });
+    const offThread = readerFor(shared, { pageDecoding: { worker: true, minWorkerBytes: 0 } });
+
+    // Act
+    const a = await collect(inPlace, ['pods', 'deployments', 'configmaps']);
+    const b = await collect(offThread, ['pods', 'deployments', 'configmaps']);
+
+    // Assess
+    expect(b.snapshot.gaps).toEqual([]);
+    expect(b.snapshot.k8s.pods).toHaveLength(POD_COUNT);
+    expect(b.snapshot.k8s).toEqual(a.snapshot.k8s);
+  });
+
+  it('asks again for a page the decoding worker lost, and reads every pod once', async () => {
+    // Prepare: a worker program that exits on the first page it is given.
+    const reader = readerFor(shared, {
+      pageDecoding: {
+        worker: true,
+        minWorkerBytes: 0,
+        workerSource: "require('node:worker_threads').parentPort.on('message', () => process.exit(3));",
+      },
+    });
+    const before = shared.requests.length;
+
+    // Act
+    const { snapshot } = await collect(reader, ['pods']);
+
+    // Assess
+    expect(snapshot.gaps).toEqual([]);
+    expect(new Set(snapshot.k8s.pods.map((pod) => pod.metadata.name)).size).toBe(POD_COUNT);
+    // Three pages, and the first asked for twice.
+    const podLists = requestsTo(shared, '/api/v1/pods').filter((r) => shared.requests.indexOf(r) >= before);
+    expect(podLists).toHaveLength(4);
+    expect(podLists[0]?.path).toBe(podLists[1]?.path);
+  });
+
   it('redacts what it reads before it reaches the snapshot', async () => {
     // Act
     const { snapshot } = await collect(readerFor(shared), ['deployments', 'configmaps']);

@@ -1,0 +1,203 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  decodePageInPlace,
+  PageDecoder,
+  PageDecoderLostError,
+  type PageDecoderOptions,
+} from '../../functions/collect/page-decoder.ts';
+
+const MANAGED = [
+  {
+    manager: 'kubectl',
+    operation: 'Apply',
+    fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:spec': { 'f:containers': { 'k:{"name":"app [0]"}': { '.': {} } } } },
+  },
+];
+
+/** A PodList page of `count` pods, each with managedFields and some text that is not ASCII. */
+function page(count: number, tag = 'p'): { text: string; bytes: Uint8Array } {
+  const items = Array.from({ length: count }, (_, i) => ({
+    metadata: { name: `${tag}-${i}`, namespace: 'café', managedFields: MANAGED },
+    spec: { containers: [{ name: 'app [0]', image: 'registry.example/app:1', args: ['→ ünïcode 🚀'] }] },
+  }));
+  const text = JSON.stringify({ kind: 'PodList', metadata: { continue: '' }, items });
+  return { text, bytes: new TextEncoder().encode(text) };
+}
+
+/** What the reader must end up parsing: the page without its managedFields. */
+function expectedItems(count: number, tag = 'p'): unknown[] {
+  return (JSON.parse(page(count, tag).text) as { items: { metadata: object }[] }).items.map((item) => {
+    const { managedFields: _dropped, ...metadata } = item.metadata as Record<string, unknown>;
+    return { ...item, metadata };
+  });
+}
+
+const decoders: PageDecoder[] = [];
+function decoderWith(options: PageDecoderOptions): PageDecoder {
+  const decoder = new PageDecoder(options);
+  decoders.push(decoder);
+  return decoder;
+}
+
+afterEach(async () => {
+  await Promise.all(decoders.splice(0).map((decoder) => decoder.close()));
+});
+
+describe('PageDecoder', () => {
+  it('decodes and cuts a large page in a worker thread, exactly as in place, and hands the bytes back', async () => {
+    // Prepare
+    const decoder = decoderWith({ worker: true, minWorkerBytes: 1024 });
+    const { text, bytes } = page(400);
+    const inPlace = decodePageInPlace(bytes.slice());
+
+    // Act
+    const decoded = await decoder.decode(bytes);
+
+    // Assess
+    expect(decoder.workerRunning).toBe(true);
+    // The caller's array went to the worker (its buffer is detached) and came back whole.
+    expect(bytes.byteLength).toBe(0);
+    expect(new TextDecoder().decode(decoded.bytes)).toBe(text);
+    expect(decoded.text).toBe(inPlace.text);
+    expect(decoded.text).not.toContain('managedFields');
+    expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(400));
+  });
+
+  it('answers concurrent pages each with its own text', async () => {
+    // Prepare
+    const decoder = decoderWith({ worker: true, minWorkerBytes: 1024 });
+    const tags = ['a', 'b', 'c', 'd', 'e'];
+
+    // Act
+    const decoded = await Promise.all(tags.map((tag, i) => decoder.decode(page(100 + i * 50, tag).bytes)));
+
+    // Assess
+    decoded.forEach(({ text }, i) => {
+      expect((JSON.parse(text) as { items: unknown[] }).items).toEqual(expectedItems(100 + i * 50, tags[i]));
+    });
+  });
+
+  it('does small pages in place without starting a worker, and keeps the caller’s bytes', async () => {
+    // Prepare
+    const decoder = decoderWith({ worker: true });
+    const { bytes } = page(3);
+
+    // Act
+    const decoded = await decoder.decode(bytes);
+
+    // Assess
+    expect(decoder.workerRunning).toBe(false);
+    expect(decoded.bytes).toBe(bytes);
+    expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(3));
+  });
+
+  it('never starts a worker when told not to, whatever the page size', async () => {
+    // Prepare
+    const decoder = decoderWith({ worker: false, minWorkerBytes: 0 });
+
+    // Act
+    const decoded = await decoder.decode(page(400).bytes);
+
+    // Assess
+    expect(decoder.workerRunning).toBe(false);
+    expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(400));
+  });
+
+  it('copies a view into Node’s shared buffer pool instead of moving the pool away', async () => {
+    // Prepare: two small Buffers from the same pool.
+    const decoder = decoderWith({ worker: true, minWorkerBytes: 0 });
+    const { text } = page(1);
+    const pooled = Buffer.from(text);
+    const neighbour = Buffer.from('neighbour');
+    expect(pooled.buffer).toBe(neighbour.buffer);
+
+    // Act
+    const decoded = await decoder.decode(pooled);
+
+    // Assess
+    expect(decoder.workerRunning).toBe(true);
+    expect(neighbour.toString()).toBe('neighbour');
+    expect(pooled.toString()).toBe(text);
+    expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(1));
+  });
+
+  it('loses only the pages a dying worker held, and does every later page in place', async () => {
+    // Prepare: a worker program that exits as soon as it is given a page.
+    const decoder = decoderWith({
+      worker: true,
+      minWorkerBytes: 0,
+      workerSource: "require('node:worker_threads').parentPort.on('message', () => process.exit(3));",
+    });
+
+    // Act
+    const lost = decoder.decode(page(2).bytes);
+
+    // Assess
+    await expect(lost).rejects.toBeInstanceOf(PageDecoderLostError);
+    expect(decoder.workerRunning).toBe(false);
+    const { bytes } = page(2);
+    const later = await decoder.decode(bytes);
+    expect(later.bytes).toBe(bytes);
+    expect((JSON.parse(later.text) as { items: unknown[] }).items).toEqual(expectedItems(2));
+  });
+
+  it('refuses pages once closed', async () => {
+    // Prepare
+    const decoder = decoderWith({ worker: true, minWorkerBytes: 0 });
+    await decoder.decode(page(1).bytes);
+
+    // Act
+    await decoder.close();
+
+    // Assess
+    expect(decoder.workerRunning).toBe(false);
+    await expect(decoder.decode(page(1).bytes)).rejects.toThrow('the page decoder is closed');
+  });
+
+  it('works from a minified bundle, where the worker is built from the cut’s own source', async () => {
+    // Prepare: bundle a tiny program the way the Lambda construct bundles a handler.
+    const dir = mkdtempSync(join(tmpdir(), 'watchkeeper-page-decoder-'));
+    try {
+      const entry = join(dir, 'entry.ts');
+      writeFileSync(
+        entry,
+        [
+          `import { PageDecoder } from ${JSON.stringify(join(process.cwd(), 'functions/collect/page-decoder.ts'))};`,
+          'const decoder = new PageDecoder({ worker: true, minWorkerBytes: 0 });',
+          `const text = ${JSON.stringify(page(50).text)};`,
+          'const decoded = await decoder.decode(new TextEncoder().encode(text));',
+          'process.stdout.write(JSON.stringify({ running: decoder.workerRunning, text: decoded.text }));',
+          'await decoder.close();',
+        ].join('\n'),
+      );
+      const outfile = join(dir, 'index.mjs');
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node24',
+        minify: true,
+        outfile,
+        logLevel: 'silent',
+      });
+
+      // Act
+      const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
+
+      // Assess
+      const answer = JSON.parse(stdout) as { running: boolean; text: string };
+      expect(answer.running).toBe(true);
+      expect((JSON.parse(answer.text) as { items: unknown[] }).items).toEqual(expectedItems(50));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
