@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { FleetManifest } from '../core/fleet.ts';
 import type { ClusterRef, ScanResult } from '../core/model.ts';
 import type {
@@ -57,6 +60,27 @@ export interface ResultsFileSystem {
   rm(file: string, options: { force: true }): Promise<void>;
 }
 
+/**
+ * Bytes of pieces buffered while a write is in flight. `fs.writeFile` with an iterable waits
+ * for each piece's write before it asks for the next, so encoding and writing take turns; with
+ * room for a few megabytes, the next pieces are encoded while the last ones are written (and
+ * go out together, in one `writev`).
+ */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** node:fs, writing pieces as they are produced and overlapping their encoding with the writes. */
+const NODE_FS: ResultsFileSystem = {
+  mkdir: (dir, options) => nodeFs.mkdir(dir, options),
+  writeFile: (file, data) =>
+    typeof data === 'string' || data instanceof Uint8Array
+      ? nodeFs.writeFile(file, data)
+      : pipeline(Readable.from(data), createWriteStream(file, { highWaterMark: WRITE_BUFFER_BYTES })),
+  rename: (from, to) => nodeFs.rename(from, to),
+  readFile: (file) => nodeFs.readFile(file),
+  readdir: (dir) => nodeFs.readdir(dir),
+  rm: (file, options) => nodeFs.rm(file, options),
+};
+
 export interface FileResultsStoreOptions {
   /** The directory the key layout is rooted at; created on first write. */
   root: string;
@@ -100,7 +124,7 @@ export class FileResultsStore implements ResultsStore {
 
   constructor(options: FileResultsStoreOptions) {
     this.root = path.resolve(options.root);
-    this.#fs = options.fs ?? nodeFs;
+    this.#fs = options.fs ?? NODE_FS;
   }
 
   putResult(result: ScanResult): Promise<StoredResult> {

@@ -110,6 +110,62 @@ describe('FileResultsStore on disk', () => {
     expect((await fs.readdir(root, { recursive: true })).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('writes a result many times its write buffer in pieces and reads the same result back', async () => {
+    // Prepare: about 12 MB of findings, three times the 4 MiB the writer buffers.
+    const store = new FileResultsStore({ root });
+    const result = resultOf(PROD, SCAN_1, AT);
+    result.findings = Array.from({ length: 40_000 }, (_, i) => ({
+      checkId: 'pod-containers-run-as-non-root',
+      status: i % 3 === 0 ? 'fail' : 'pass',
+      resource: { apiVersion: 'v1', kind: 'Pod', namespace: `team-${i % 50}`, name: `pod-${i}` },
+      message: `Pod team-${i % 50}/pod-${i}: container app runs as user ${i} — “quoted” ünïcode ${'x'.repeat(150)}`,
+      severity: 'high',
+      responsibility: 'customer',
+      frameworks: [{ framework: 'cis-eks-1.8.0', requirement: '4.2.6' }],
+    }));
+
+    // Act
+    const stored = await store.putResult(result);
+
+    // Assess
+    const file = path.join(root, ...stored.key.split('/'));
+    expect((await fs.stat(file)).size).toBeGreaterThan(12 * 1024 * 1024);
+    expect(await store.getResult(stored.key)).toEqual(result);
+  });
+
+  it('removes the temporary file when encoding fails part way, and keeps the old result', async () => {
+    // Prepare: a finding that cannot be serialised, after enough others to have written some.
+    const store = new FileResultsStore({ root });
+    await store.putResult(resultOf(PROD, SCAN_1, AT, 'first'));
+    const broken = resultOf(PROD, SCAN_1, AT, 'second');
+    const finding = {
+      checkId: 'c',
+      status: 'pass' as const,
+      resource: { kind: 'Pod', name: 'p' },
+      message: 'm'.repeat(1000),
+      severity: 'low' as const,
+      responsibility: 'customer' as const,
+      frameworks: [],
+    };
+    const unserialisable = Object.assign(
+      { ...finding },
+      {
+        toJSON: () => {
+          throw new Error('cannot serialise this finding');
+        },
+      },
+    );
+    broken.findings = [...Array.from({ length: 10_000 }, () => finding), unserialisable];
+
+    // Act
+    const put = store.putResult(broken);
+
+    // Assess
+    await expect(put).rejects.toThrow('cannot serialise this finding');
+    expect((await store.getLatest(PROD))?.source).toBe('first');
+    expect((await fs.readdir(root, { recursive: true })).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('infers an artifact’s content type from its extension', async () => {
     const store = new FileResultsStore({ root });
     const csv = await store.putScanArtifact(SCAN_1, 'findings.csv', 'a,b', 'text/csv');
