@@ -130,7 +130,13 @@ export class PageDecoder {
     const id = this.#nextId++;
     return new Promise<DecodedPage>((resolve, reject) => {
       this.#jobs.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes: own.bytes }, [own.buffer]);
+      try {
+        worker.postMessage({ id, bytes: own.bytes }, [own.buffer]);
+      } catch {
+        // A buffer Node will not let go of (marked untransferable) stays here: done in place.
+        this.#jobs.delete(id);
+        settleInPlace({ resolve, reject }, own.bytes);
+      }
     });
   }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { markAsUntransferable } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -126,6 +127,21 @@ describe('PageDecoder', () => {
     expect(neighbour.toString()).toBe('neighbour');
     expect(pooled.toString()).toBe(text);
     expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(1));
+  });
+
+  it('decodes in place a page whose buffer Node will not let go of', async () => {
+    // Prepare
+    const decoder = decoderWith({ worker: true, minWorkerBytes: 0 });
+    const { bytes } = page(20);
+    markAsUntransferable(bytes.buffer);
+
+    // Act
+    const decoded = await decoder.decode(bytes);
+
+    // Assess
+    expect(decoded.bytes).toBe(bytes);
+    expect(bytes.byteLength).toBeGreaterThan(0);
+    expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(20));
   });
 
   it('loses only the pages a dying worker held, and does every later page in place', async () => {
