@@ -14,6 +14,16 @@ describe('the shared pipeline', () => {
     expect(first.length).toBeLessThanOrEqual(MAX_SCAN_ID_LENGTH);
   });
 
+  it('names scans made within one second in the order they were made', () => {
+    const at = new Date('2026-11-23T15:40:00.500Z');
+
+    const ids = Array.from({ length: 200 }, () => newScanId(at));
+
+    expect(ids.every((id) => /^20261123T154000Z-[0-9a-f]{6}$/.test(id))).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('reads exactly the kinds the checks declare, and the CLI uses the same functions', () => {
     const kinds = kindsToRead([{ reads: ['pods', 'eks:cluster'] }, { reads: ['pods', 'roles'] }]);
 
