@@ -30,11 +30,25 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /**
- * Lambda allows 4 KB of environment variables per function, all of them together. The fleet
- * config and the policy travel as JSON in one variable each, so each gets a budget that leaves
- * room for the others (bucket name, key id, role name, Powertools settings).
+ * Lambda allows 4 KB of environment variables per function, all of them together. The policy
+ * travels as JSON in one variable, so it gets a budget that leaves room for the others (bucket
+ * name, key id, role name, Powertools settings).
  */
 export const MAX_ENV_JSON_BYTES = 2800;
+
+/**
+ * The fleet config travels in the state machine's definition, as part of the Discover task's
+ * input (`FleetScanWorkflow`), which Step Functions limits to 256 KiB with the execution's
+ * input: room for about 1,480 member accounts with the default role name and an external id.
+ */
+export const MAX_FLEET_JSON_BYTES = 200 * 1024;
+
+/**
+ * Member read roles granted one by one up to this many accounts. Each ARN takes about 55
+ * characters of a role's inline policies (10,240 in all, shared with every other grant), so a
+ * larger fleet gets one ARN with an account wildcard instead (`memberRoleResources`).
+ */
+export const MAX_LISTED_MEMBER_ROLES = 40;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 // IAM role names: 1-64 of [\w+=,.@-]. https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
@@ -209,7 +223,8 @@ const configSchema = z.strictObject({
   scan: z.prefault(scanSchema, {}),
   /**
    * Which clusters a fleet scan covers, in the discover handler's own schema
-   * (functions/config/fleet-config.ts); passed to it as FLEET_CONFIG. A member account
+   * (functions/config/fleet-config.ts); passed to it in the state machine's Discover input
+   * (`FleetScanWorkflow`), not in its environment, so it may list many accounts. A member account
    * without `roleArn`/`externalId` gets the `memberAccess` role name and external id.
    */
   fleet: z.prefault(fleetConfigSchema, {}),
@@ -262,18 +277,21 @@ export function parseDeployConfig(
 
   checkMemberRoles(config);
 
-  for (const [field, value] of [
-    // The longest partition name, so the budget holds in every partition.
-    ['fleet', memberFleet(config, 'aws-us-gov')],
-    ['policy', config.policy],
-  ] as const) {
-    const bytes = Buffer.byteLength(JSON.stringify(value));
-    if (bytes > MAX_ENV_JSON_BYTES) {
-      throw new DeployConfigError(
-        `${CONFIG_CONTEXT_KEY}.${field} is ${bytes} bytes as JSON; it travels in a Lambda environment ` +
-          `variable and may be at most ${MAX_ENV_JSON_BYTES} bytes (Lambda allows 4 KB of environment in total)`,
-      );
-    }
+  // The longest partition name, so the budget holds in every partition.
+  const fleetBytes = Buffer.byteLength(JSON.stringify(memberFleet(config, 'aws-us-gov')));
+  if (fleetBytes > MAX_FLEET_JSON_BYTES) {
+    throw new DeployConfigError(
+      `${CONFIG_CONTEXT_KEY}.fleet is ${fleetBytes} bytes as JSON; it travels in the state machine's ` +
+        `Discover input and may be at most ${MAX_FLEET_JSON_BYTES} bytes (Step Functions allows 256 KiB ` +
+        'of task input); leave out roleArn and externalId per account where memberAccess sets them',
+    );
+  }
+  const policyBytes = Buffer.byteLength(JSON.stringify(config.policy));
+  if (policyBytes > MAX_ENV_JSON_BYTES) {
+    throw new DeployConfigError(
+      `${CONFIG_CONTEXT_KEY}.policy is ${policyBytes} bytes as JSON; it travels in a Lambda environment ` +
+        `variable and may be at most ${MAX_ENV_JSON_BYTES} bytes (Lambda allows 4 KB of environment in total)`,
+    );
   }
   return config;
 }
@@ -327,6 +345,29 @@ export function memberFleet(config: DeployConfig, partition: string): FleetConfi
       ...(externalId === undefined ? {} : { externalId: account.externalId ?? externalId }),
     })),
   };
+}
+
+/**
+ * The member read roles discover and scan-cluster may assume: each fleet account's, one by one,
+ * or for a fleet of more than `MAX_LISTED_MEMBER_ROLES` accounts `arn:<partition>:iam::*:role/
+ * <memberAccess.roleName>` (every member role has that name, see `checkMemberRoles`), plus the
+ * roles given with a path, which that ARN does not match. Which accounts can be entered is
+ * still each member role's own decision: its trust policy names the scanner's principals and
+ * requires the external id. `wildcard` is set when the account wildcard is used.
+ */
+export function memberRoleResources(
+  config: DeployConfig,
+  partition: string,
+): { resources: string[]; wildcard?: string } {
+  const arns = memberFleet(config, partition).accounts.flatMap((account) =>
+    account.roleArn ? [account.roleArn] : [],
+  );
+  if (arns.length <= MAX_LISTED_MEMBER_ROLES) return { resources: arns };
+  const wildcard = `arn:${partition}:iam::*:role/${config.memberAccess.roleName}`;
+  const withPath = config.fleet.accounts
+    .map((account) => account.roleArn)
+    .filter((arn): arn is string => arn?.split(':role/')[1]?.includes('/') === true);
+  return { resources: [wildcard, ...withPath], wildcard };
 }
 
 /** The part of a CDK construct node this module reads. */

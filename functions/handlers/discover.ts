@@ -1,5 +1,7 @@
 import { type CredentialsTarget, credentialsFor } from '../collect/aws-credentials.ts';
+import { ConfigError } from '../config/config.ts';
 import { type DiscoverConfig, discoverConfig } from '../config/discover-config.ts';
+import { parseFleetConfig } from '../config/fleet-config.ts';
 import * as z from '../config/zod.ts';
 import type { FleetSkip } from '../core/fleet.ts';
 import type { ResultsStore } from '../core/ports.ts';
@@ -27,12 +29,18 @@ import {
  * the state payload carries a key rather than thousands of cluster refs.
  *
  * Input `{ scanId? }` (the API passes the id it named the execution after; the nightly
- * schedule passes `{}` and the id is made here). Output `DiscoverOutput`, passed on to the
- * report. Env: RESULTS_BUCKET, RESULTS_KMS_KEY_ID?, FLEET_CONFIG? (JSON), AWS_REGION.
+ * schedule passes `{}` and the id is made here). The state machine wraps it as
+ * `{ input: { scanId? }, fleet }`, with the fleet config of the deployment: carried in the state
+ * machine's definition, a fleet of hundreds of accounts fits (Step Functions allows 256 KiB of
+ * task input), where a Lambda environment variable would hold about 20 (4 KB in all). Without
+ * `fleet` the FLEET_CONFIG variable is used. Output `DiscoverOutput`, passed on to the report.
+ * Env: RESULTS_BUCKET, RESULTS_KMS_KEY_ID?, FLEET_CONFIG? (JSON), AWS_REGION.
  */
 
 export interface DiscoverEvent {
   scanId?: string;
+  input?: { scanId?: string } | null;
+  fleet?: unknown;
 }
 
 export interface DiscoverOutput {
@@ -65,18 +73,22 @@ export interface DiscoverDeps {
 /** Skips returned in the state output at most (in bytes of JSON); the rest are in skipped.json. */
 export const MAX_SKIPPED_OUTPUT_BYTES = 64 * 1024;
 
+const scanIdSchema = z
+  .string()
+  .check(
+    z.refine(
+      (id) => isValidScanId(id) && id.length <= MAX_SCAN_ID_LENGTH,
+      `scanId must be 1-${MAX_SCAN_ID_LENGTH} characters of [A-Za-z0-9._-] starting with a letter or digit`,
+    ),
+  );
+
 const eventSchema = z.nullish(
   z.object({
-    scanId: z.optional(
-      z
-        .string()
-        .check(
-          z.refine(
-            (id) => isValidScanId(id) && id.length <= MAX_SCAN_ID_LENGTH,
-            `scanId must be 1-${MAX_SCAN_ID_LENGTH} characters of [A-Za-z0-9._-] starting with a letter or digit`,
-          ),
-        ),
-    ),
+    scanId: z.optional(scanIdSchema),
+    /** The execution's input, as the state machine passes it beside `fleet`. */
+    input: z.optional(z.nullish(z.object({ scanId: z.optional(scanIdSchema) }))),
+    /** The fleet config (fleet-config.ts), as the state machine passes it; else FLEET_CONFIG. */
+    fleet: z.optional(z.unknown()),
   }),
 );
 
@@ -101,17 +113,26 @@ export function createHandler(source: DepsSource<DiscoverDeps>) {
     const parsed = eventSchema.safeParse(event);
     if (!parsed.success) {
       throw new InvalidEventError(
-        `discover expects { scanId?: string }: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
+        `discover expects { scanId?: string } or { input: { scanId?: string }, fleet }: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
       );
     }
     const { config, store, logger, metrics } = deps();
+    let fleet = config.fleet;
+    if (parsed.data?.fleet !== undefined) {
+      try {
+        fleet = parseFleetConfig(parsed.data.fleet, 'the fleet in the Discover input');
+      } catch (error) {
+        if (error instanceof ConfigError) throw new InvalidEventError(error.message);
+        throw error;
+      }
+    }
     withLambdaContext(logger, context);
     const started = deps().now();
-    const scanId = parsed.data?.scanId ?? deps().newScanId(started);
+    const scanId = (parsed.data?.input ?? parsed.data)?.scanId ?? deps().newScanId(started);
     logger.appendKeys({ scanId });
     try {
       const discovery = await discoverFleet({
-        config: config.fleet,
+        config: fleet,
         clients: deps().discoveryClients(),
         credentialsFor: (target) => deps().credentialsFor(target),
         homeRegion: config.region,

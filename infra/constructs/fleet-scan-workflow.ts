@@ -16,6 +16,12 @@ export interface FleetScanWorkflowProps {
   /** Clusters scanned at the same time. */
   readonly maxConcurrency: number;
   readonly logRetention: logs.RetentionDays;
+  /**
+   * The fleet config (functions/config/fleet-config.ts) handed to Discover with the execution's
+   * input, as `{ input, fleet }`: in the definition it may list hundreds of accounts, where a
+   * Lambda environment variable holds about 20. Left out, Discover reads FLEET_CONFIG.
+   */
+  readonly fleet?: object;
 }
 
 /** Where the Distributed Map writes its run results: `scans/{scanId}/map-run/{mapRunId}/…`. */
@@ -81,6 +87,9 @@ export class FleetScanWorkflow extends Construct {
       stateName: 'Discover',
       comment: 'Enumerate accounts, regions and clusters; write scans/{scanId}/clusters.json',
       lambdaFunction: props.discover,
+      ...(props.fleet === undefined
+        ? {}
+        : { payload: sfn.TaskInput.fromObject({ input: sfn.JsonPath.entirePayload, fleet: props.fleet }) }),
       outputPath: '$.Payload',
     }).addRetry({ errors: THROTTLED, interval: Duration.seconds(5), maxAttempts: 5, backoffRate: 2 });
 

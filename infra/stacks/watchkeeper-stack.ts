@@ -5,8 +5,15 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { type DeployConfig, type EmailConfig, memberFleet } from '../config.ts';
+import {
+  type DeployConfig,
+  type EmailConfig,
+  MAX_LISTED_MEMBER_ROLES,
+  memberFleet,
+  memberRoleResources,
+} from '../config.ts';
 import { FleetScanWorkflow } from '../constructs/fleet-scan-workflow.ts';
+import { acknowledgeWildcardResource } from '../constructs/nag.ts';
 import { DISCOVERY_READ_ACTIONS, SCAN_READ_ACTIONS } from '../constructs/read-actions.ts';
 import { CLUSTERS_PREFIX, ResultsBucket, SCANS_PREFIX } from '../constructs/results-bucket.ts';
 import { ScannerApi } from '../constructs/scanner-api.ts';
@@ -78,19 +85,18 @@ export class WatchkeeperStack extends Stack {
 
     // ── discover ──────────────────────────────────────────────────────────────────────
     const fleet = memberFleet(config, Aws.PARTITION);
-    const memberRoleArns = fleet.accounts.flatMap((account) => (account.roleArn ? [account.roleArn] : []));
+    const memberRoles = memberRoleResources(config, Aws.PARTITION);
     this.discover
       .bindResultsBucket(this.results, {
         write: [SCANS],
         reason:
           'discover writes scans/{scanId}/clusters.json for a scan id chosen at run time; nothing outside scans/.',
       })
-      .setEnv('FLEET_CONFIG', this.toJsonString(fleet))
       .grantAwsRead(DISCOVERY_READ_ACTIONS, {
         reason:
           'Discovery lists the regions and clusters of the scanner account (ec2:DescribeRegions and eks:ListClusters support no resource-level permissions) and reads the tags of clusters it has not seen yet.',
       });
-    this.grantAssumeMemberRoles(this.discover, memberRoleArns);
+    this.grantAssumeMemberRoles(this.discover, memberRoles);
 
     // ── scan-cluster ──────────────────────────────────────────────────────────────────
     this.scanCluster
@@ -114,7 +120,7 @@ export class WatchkeeperStack extends Stack {
     if (config.memberAccess.externalId !== undefined) {
       this.scanCluster.setEnv('EXTERNAL_ID', config.memberAccess.externalId);
     }
-    this.grantAssumeMemberRoles(this.scanCluster, memberRoleArns);
+    this.grantAssumeMemberRoles(this.scanCluster, memberRoles);
 
     // ── state machine and schedule ────────────────────────────────────────────────────
     this.workflow = new FleetScanWorkflow(this, 'FleetScan', {
@@ -124,6 +130,7 @@ export class WatchkeeperStack extends Stack {
       report: this.report.function,
       maxConcurrency: config.scan.maxConcurrency,
       logRetention,
+      fleet,
     });
 
     this.schedule = new scheduler.Schedule(this, 'NightlyScan', {
@@ -196,12 +203,22 @@ export class WatchkeeperStack extends Stack {
     });
   }
 
-  /** sts:AssumeRole on exactly the member read roles of the configured fleet accounts. */
-  private grantAssumeMemberRoles(fn: WatchkeeperFunction, roleArns: readonly string[]): void {
-    if (roleArns.length === 0) return;
+  /** sts:AssumeRole on the member read roles of the configured fleet (`memberRoleResources`). */
+  private grantAssumeMemberRoles(
+    fn: WatchkeeperFunction,
+    roles: ReturnType<typeof memberRoleResources>,
+  ): void {
+    if (roles.resources.length === 0) return;
     fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [...roleArns] }),
+      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles.resources }),
     );
+    if (roles.wildcard !== undefined) {
+      acknowledgeWildcardResource(
+        fn.role,
+        roles.wildcard,
+        `The fleet lists more than ${MAX_LISTED_MEMBER_ROLES} member accounts, whose role ARNs would not fit the role's inline policy; every member read role has the one configured name, and each decides in its own trust policy (scanner principals, external id) who may assume it.`,
+      );
+    }
   }
 
   /**

@@ -184,6 +184,40 @@ describe('discover', () => {
     },
   );
 
+  it('takes the fleet and the scan id from the state machine’s { input, fleet } before FLEET_CONFIG', async () => {
+    // Prepare: the environment names eu-west-1 and us-east-1, the state machine only us-east-1.
+    eksIn(HOME, ['home-cluster']);
+    eksIn('us-east-1', ['east-cluster']);
+    const handler = createHandler(deps());
+
+    // Act
+    const output = await handler({
+      input: { scanId: '20261123T020000Z-api001' },
+      fleet: { includeSelf: true, regions: ['us-east-1'] },
+    });
+
+    // Assess
+    expect(output).toMatchObject({ scanId: '20261123T020000Z-api001', clusterCount: 1 });
+    expect((await getClusterList(deps().store, output.scanId))?.map((c) => c.name)).toEqual(['east-cluster']);
+  });
+
+  it('makes a scan id when the state machine’s input has none (the nightly schedule sends {})', async () => {
+    const handler = createHandler(deps());
+
+    const output = await handler({ input: {}, fleet: { includeSelf: true, regions: [HOME] } });
+
+    expect(output.scanId).toBe('20261123T020000Z-000001');
+  });
+
+  it('refuses a fleet in the input that is not a fleet config, naming the problem', async () => {
+    const handler = createHandler(deps());
+
+    const refused = handler({ input: {}, fleet: { accounts: [{ accountId: '12345' }] } });
+
+    await expect(refused).rejects.toThrow(InvalidEventError);
+    await expect(refused).rejects.toThrow(/the fleet in the Discover input is not valid:[\s\S]*12 digits/);
+  });
+
   it('builds its dependencies only when first invoked, and names what the environment lacks', async () => {
     const handler = createHandler(buildDeps({}));
     await expect(handler({})).rejects.toThrow(/RESULTS_BUCKET is not set.*\n.*AWS_REGION is not set/s);

@@ -148,10 +148,22 @@ describe('deployment config errors name the field and the fix', () => {
     ).toContain('watchkeeper.policy names checks that do not exist: no-such-check');
   });
 
-  it('keeps FLEET_CONFIG and POLICY within the Lambda environment limit', () => {
-    const accounts = Array.from({ length: 40 }, (_, i) => ({ accountId: String(100000000000 + i) }));
-    expect(errorOf({ memberAccess: { externalId: 'watchkeeper-external-id' }, fleet: { accounts } })).toMatch(
-      /watchkeeper\.fleet is \d+ bytes as JSON; .* at most 2800 bytes/,
+  it('takes a fleet of a thousand member accounts, and names the limit past the Discover input', () => {
+    const accountsOf = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ accountId: String(100000000000 + i) }));
+    const memberAccess = { externalId: 'watchkeeper-external-id' };
+    expect(
+      parseDeployConfig({ memberAccess, fleet: { accounts: accountsOf(1000) } }).fleet.accounts,
+    ).toHaveLength(1000);
+    expect(errorOf({ memberAccess, fleet: { accounts: accountsOf(3000) } })).toMatch(
+      /watchkeeper\.fleet is \d+ bytes as JSON; it travels in the state machine's Discover input and may be at most 204800 bytes/,
+    );
+  });
+
+  it('keeps POLICY within the Lambda environment limit', () => {
+    const allowedRegistries = Array.from({ length: 100 }, (_, i) => `registry-${i}.example.com/team/*`);
+    expect(errorOf({ policy: { params: { allowedRegistries } } })).toMatch(
+      /watchkeeper\.policy is \d+ bytes as JSON; .* at most 2800 bytes/,
     );
   });
 });

@@ -26,6 +26,15 @@ beforeAll(() => {
   full = synth(FULL_CONFIG).template('Watchkeeper');
 });
 
+/** The Payload the state machine sends Discover (references shown as `<ref>`). */
+function discoverPayload(template: Template): unknown {
+  const states = stateMachineDefinition(template).States as Record<
+    string,
+    { Parameters?: { Payload?: unknown } }
+  >;
+  return states.Discover?.Parameters?.Payload;
+}
+
 function bucketWithKms(template: Template): [string, { Properties: Record<string, unknown> }] {
   const buckets = Object.entries(
     template.findResources('AWS::S3::Bucket', {
@@ -203,20 +212,26 @@ describe('functions', () => {
 
     const discover = env(full, /enumerate the fleet/);
     expect(discover).toMatchObject({ RESULTS_BUCKET: bucket, RESULTS_KMS_KEY_ID: keyArn });
-    const fleetJson = (discover.FLEET_CONFIG as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
-      .map((part) => (typeof part === 'string' ? part : 'aws'))
-      .join('');
-    expect(JSON.parse(fleetJson)).toMatchObject({
-      includeSelf: true,
-      regions: ['eu-west-1', 'us-east-1'],
-      accounts: [
-        {
-          accountId: '111122223333',
-          roleArn: 'arn:aws:iam::111122223333:role/WatchkeeperReadRole',
-          externalId: 'watchkeeper-test-external-id',
-        },
-        { accountId: '444455556666', roleArn: 'arn:aws:iam::444455556666:role/WatchkeeperReadRole' },
-      ],
+    // The fleet travels in the state machine's Discover input, not in the 4 KB environment.
+    expect(discover).not.toHaveProperty('FLEET_CONFIG');
+    expect(discoverPayload(full)).toEqual({
+      'input.$': '$',
+      fleet: expect.objectContaining({
+        includeSelf: true,
+        regions: ['eu-west-1', 'us-east-1'],
+        accounts: [
+          {
+            accountId: '111122223333',
+            roleArn: 'arn:<ref>:iam::111122223333:role/WatchkeeperReadRole',
+            externalId: 'watchkeeper-test-external-id',
+          },
+          {
+            accountId: '444455556666',
+            roleArn: 'arn:<ref>:iam::444455556666:role/WatchkeeperReadRole',
+            externalId: 'watchkeeper-test-external-id',
+          },
+        ],
+      }),
     });
 
     expect(env(full, /one cluster/)).toMatchObject({
@@ -524,6 +539,31 @@ describe('IAM least privilege', () => {
       expect(text).not.toContain('iam::*');
     }
     expect(roleStatements(defaults, 'ScanClusterRole').flatMap(actionsOf)).not.toContain('sts:AssumeRole');
+  });
+
+  it('scans a fleet of 300 member accounts: all in the Discover input, one member-role ARN per function', () => {
+    // Prepare: more accounts than an environment variable (about 20) or listed role ARNs (40) hold.
+    const accounts = Array.from({ length: 300 }, (_, i) => ({ accountId: String(200000000000 + i) }));
+
+    // Act: the synth runs cdk-nag too, so the wildcard must be acknowledged with its reason.
+    const large = synth({ ...FULL_CONFIG, fleet: { ...FULL_CONFIG.fleet, accounts } }).template(
+      'Watchkeeper',
+    );
+
+    // Assess
+    const payload = discoverPayload(large) as { fleet: { accounts: { accountId: string }[] } };
+    expect(payload.fleet.accounts.map((account) => account.accountId)).toEqual(
+      accounts.map((account) => account.accountId),
+    );
+    for (const prefix of ['DiscoverRole', 'ScanClusterRole']) {
+      const assume = roleStatements(large, prefix).filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+      expect(assume).toHaveLength(1);
+      expect(JSON.stringify(assume[0]?.Resource)).toBe(
+        JSON.stringify({
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/WatchkeeperReadRole']],
+        }),
+      );
+    }
   });
 
   it('gives the API StartExecution and DescribeExecution on this state machine only', () => {
