@@ -11,7 +11,7 @@ import { countOutcomes, type FleetManifest, summaryOf } from '../core/fleet.ts';
 import type { LatestEntry, ResultsStore } from '../core/ports.ts';
 import { FLEET_REPORT_CSP } from '../report/fleet-render.ts';
 import { areaOfCheck } from '../scan/check-areas.ts';
-import { FLEET_REPORT_ARTIFACT, getClusterList, getEntry } from '../scan/fleet-artifacts.ts';
+import { FLEET_REPORT_ARTIFACT, getClusterList, getEntry, getExecution } from '../scan/fleet-artifacts.ts';
 import { assessSnapshot, kindsToRead, MAX_SCAN_ID_LENGTH, newScanId } from '../scan/pipeline.ts';
 import { CorruptStoreObjectError } from '../store/codec.ts';
 import { isValidScanId, parseClusterKey, scanArtifactKey } from '../store/keys.ts';
@@ -248,22 +248,50 @@ function manifestSummary(manifest: FleetManifest) {
   };
 }
 
+async function describeExecution(
+  deps: ApiDeps,
+  executionArn: string,
+): Promise<DescribeExecutionOutput | undefined> {
+  try {
+    return await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
+  } catch (error) {
+    if (errorName(error) !== 'ExecutionDoesNotExist') throw error;
+    return undefined;
+  }
+}
+
+/**
+ * The execution discover recorded for a scan (`execution.json`): how a run the schedule started
+ * under a generated name is found. Only an execution of this API's state machine is followed.
+ */
+async function recordedExecution(deps: ApiDeps, scanId: string): Promise<string | undefined> {
+  let executionArn: string | undefined;
+  try {
+    executionArn = await getExecution(deps.store, scanId);
+  } catch (error) {
+    if (!(error instanceof CorruptStoreObjectError)) throw error;
+    deps.logger.warn('the execution record of a scan is unreadable', { scanId, error: error.message });
+    return undefined;
+  }
+  const ours = `${deps.config.stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
+  if (executionArn === undefined || executionArn.startsWith(ours)) return executionArn;
+  deps.logger.warn('the execution recorded for a scan is not of this state machine', { scanId });
+  return undefined;
+}
+
 async function getScan(deps: ApiDeps, scanId: string): Promise<APIGatewayProxyResult> {
-  let execution: DescribeExecutionOutput | undefined;
   // Longer ids name stored (e.g. CLI) scans, never an execution.
-  if (scanId.length <= MAX_SCAN_ID_LENGTH) {
-    try {
-      execution = await deps.sfn.send(
-        new DescribeExecutionCommand({ executionArn: executionArnOf(deps.config.stateMachineArn, scanId) }),
-      );
-    } catch (error) {
-      if (errorName(error) !== 'ExecutionDoesNotExist') throw error;
-    }
+  let execution =
+    scanId.length <= MAX_SCAN_ID_LENGTH
+      ? await describeExecution(deps, executionArnOf(deps.config.stateMachineArn, scanId))
+      : undefined;
+  if (execution === undefined) {
+    // A scheduled run's execution has a generated name: discover recorded it with the scan.
+    const recorded = await recordedExecution(deps, scanId);
+    if (recorded !== undefined) execution = await describeExecution(deps, recorded);
   }
   const manifest = await deps.store.getManifest(scanId);
-  // A scheduled run's execution has a generated name; its scan is known from the store.
-  const clusters =
-    manifest === undefined && execution === undefined ? await getClusterList(deps.store, scanId) : undefined;
+  const clusters = manifest === undefined ? await getClusterList(deps.store, scanId) : undefined;
   if (execution === undefined && manifest === undefined && clusters === undefined) {
     throw new HttpError(404, `no scan ${scanId}`);
   }

@@ -7,7 +7,7 @@ import type { FleetSkip } from '../core/fleet.ts';
 import type { ResultsStore } from '../core/ports.ts';
 import { defaultDiscoveryClients } from '../discover/clients.ts';
 import { type DiscoveryClients, discoverFleet } from '../discover/discover-fleet.ts';
-import { putClusterList, putSkipped } from '../scan/fleet-artifacts.ts';
+import { isExecutionArn, putClusterList, putExecution, putSkipped } from '../scan/fleet-artifacts.ts';
 import { MAX_SCAN_ID_LENGTH, newScanId } from '../scan/scan-id.ts';
 import { isValidScanId } from '../store/keys.ts';
 import { S3ResultsStore } from '../store/s3-results-store.ts';
@@ -30,7 +30,8 @@ import {
  *
  * Input `{ scanId? }` (the API passes the id it named the execution after; the nightly
  * schedule passes `{}` and the id is made here). The state machine wraps it as
- * `{ input: { scanId? }, fleet }`, with the fleet config of the deployment: carried in the state
+ * `{ input: { scanId? }, executionArn, fleet }`: the execution is recorded with the scan
+ * (`execution.json`), and the fleet config of the deployment is carried in the state
  * machine's definition, a fleet of hundreds of accounts fits (Step Functions allows 256 KiB of
  * task input), where a Lambda environment variable would hold about 20 (4 KB in all). Without
  * `fleet` the FLEET_CONFIG variable is used. Output `DiscoverOutput`, passed on to the report.
@@ -41,6 +42,7 @@ export interface DiscoverEvent {
   scanId?: string;
   input?: { scanId?: string } | null;
   fleet?: unknown;
+  executionArn?: string;
 }
 
 export interface DiscoverOutput {
@@ -89,6 +91,10 @@ const eventSchema = z.nullish(
     input: z.optional(z.nullish(z.object({ scanId: z.optional(scanIdSchema) }))),
     /** The fleet config (fleet-config.ts), as the state machine passes it; else FLEET_CONFIG. */
     fleet: z.optional(z.unknown()),
+    /** The execution running this scan (`$$.Execution.Id`), recorded for GET /scans/{scanId}. */
+    executionArn: z.optional(
+      z.string().check(z.refine(isExecutionArn, 'executionArn must be a Step Functions execution ARN')),
+    ),
   }),
 );
 
@@ -131,6 +137,9 @@ export function createHandler(source: DepsSource<DiscoverDeps>) {
     const scanId = (parsed.data?.input ?? parsed.data)?.scanId ?? deps().newScanId(started);
     logger.appendKeys({ scanId });
     try {
+      // First, so GET /scans/{scanId} can follow a scheduled run from its start.
+      if (parsed.data?.executionArn !== undefined)
+        await putExecution(store, scanId, parsed.data.executionArn);
       const discovery = await discoverFleet({
         config: fleet,
         clients: deps().discoveryClients(),

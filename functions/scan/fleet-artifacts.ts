@@ -11,6 +11,7 @@ import { artifactKey, clusterKeyOf, resultKey, scanArtifactKey } from '../store/
  *
  *   scans/{scanId}/clusters.json                        discover → the Distributed Map's ItemReader
  *   scans/{scanId}/skipped.json                         discover → report (the whole skip list)
+ *   scans/{scanId}/execution.json                       discover → GET /scans/{scanId} (the run's execution)
  *   scans/{scanId}/clusters/{clusterKey}/entry.json     scan-cluster → report, GET /clusters
  *
  * Each is validated when read back: the state machine hands them between functions, and a
@@ -19,6 +20,7 @@ import { artifactKey, clusterKeyOf, resultKey, scanArtifactKey } from '../store/
 
 export const CLUSTERS_ARTIFACT = 'clusters.json';
 export const SKIPPED_ARTIFACT = 'skipped.json';
+export const EXECUTION_ARTIFACT = 'execution.json';
 export const ENTRY_ARTIFACT = 'entry.json';
 export const FLEET_REPORT_ARTIFACT = 'report.html';
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
@@ -141,6 +143,43 @@ export async function getClusterList(
   if (!parsed.success)
     throw new CorruptStoreObjectError(`${key} is not a list of clusters: ${problems(parsed.error)}`);
   return parsed.data;
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+const EXECUTION_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]{1,80}:[^\s:/]{1,80}$/;
+
+export function isExecutionArn(value: string): boolean {
+  return EXECUTION_ARN.test(value);
+}
+
+/**
+ * Records which state machine execution runs a scan. An execution the API started is named
+ * after its scan id; one the nightly schedule started has a generated name, and this is how
+ * `GET /scans/{scanId}` finds it.
+ */
+export function putExecution(store: ResultsStore, scanId: string, executionArn: string): Promise<string> {
+  if (!EXECUTION_ARN.test(executionArn)) {
+    throw new TypeError(`not a Step Functions execution ARN: ${JSON.stringify(executionArn.slice(0, 200))}`);
+  }
+  return store.putScanArtifact(
+    scanId,
+    EXECUTION_ARTIFACT,
+    `${JSON.stringify({ executionArn })}\n`,
+    JSON_CONTENT_TYPE,
+  );
+}
+
+/** The execution ARN recorded for a scan, or undefined when none was. */
+export async function getExecution(store: ResultsStore, scanId: string): Promise<string | undefined> {
+  const key = scanArtifactKey(scanId, EXECUTION_ARTIFACT);
+  const artifact = await store.getArtifact(key);
+  if (artifact === undefined) return undefined;
+  const parsed = z
+    .object({ executionArn: z.string().check(z.regex(EXECUTION_ARN, 'not a Step Functions execution ARN')) })
+    .safeParse(parseJson(new TextDecoder().decode(artifact.body), key));
+  if (!parsed.success)
+    throw new CorruptStoreObjectError(`${key} is not an execution record: ${problems(parsed.error)}`);
+  return parsed.data.executionArn;
 }
 
 export function putSkipped(

@@ -18,8 +18,8 @@ export interface FleetScanWorkflowProps {
   readonly logRetention: logs.RetentionDays;
   /**
    * The fleet config (functions/config/fleet-config.ts) handed to Discover with the execution's
-   * input, as `{ input, fleet }`: in the definition it may list hundreds of accounts, where a
-   * Lambda environment variable holds about 20. Left out, Discover reads FLEET_CONFIG.
+   * input: in the definition it may list hundreds of accounts, where a Lambda environment
+   * variable holds about 20. Left out, Discover reads FLEET_CONFIG.
    */
   readonly fleet?: object;
 }
@@ -87,9 +87,13 @@ export class FleetScanWorkflow extends Construct {
       stateName: 'Discover',
       comment: 'Enumerate accounts, regions and clusters; write scans/{scanId}/clusters.json',
       lambdaFunction: props.discover,
-      ...(props.fleet === undefined
-        ? {}
-        : { payload: sfn.TaskInput.fromObject({ input: sfn.JsonPath.entirePayload, fleet: props.fleet }) }),
+      // `{ input, executionArn, fleet? }`: the execution's input as it came, the execution (so
+      // GET /scans/{scanId} finds a run the schedule started under a generated name), the fleet.
+      payload: sfn.TaskInput.fromObject({
+        input: sfn.JsonPath.entirePayload,
+        executionArn: sfn.JsonPath.executionId,
+        ...(props.fleet === undefined ? {} : { fleet: props.fleet }),
+      }),
       outputPath: '$.Payload',
     }).addRetry({ errors: THROTTLED, interval: Duration.seconds(5), maxAttempts: 5, backoffRate: 2 });
 

@@ -24,7 +24,13 @@ import {
   executionArnOf,
   REPORT_CSP,
 } from '../../functions/handlers/api.ts';
-import { type FleetCluster, putClusterList, putEntry } from '../../functions/scan/fleet-artifacts.ts';
+import {
+  EXECUTION_ARTIFACT,
+  type FleetCluster,
+  putClusterList,
+  putEntry,
+  putExecution,
+} from '../../functions/scan/fleet-artifacts.ts';
 import { evaluateSnapshot } from '../../functions/scan/pipeline.ts';
 import { FileResultsStore } from '../../functions/store/file-results-store.ts';
 import { recordingLogger, recordingMetrics } from './fakes.ts';
@@ -274,6 +280,50 @@ describe('GET /scans/{scanId}', () => {
       discovered: 2,
       summary: null,
     });
+  });
+
+  it('follows a scheduled scan to the execution discover recorded for it', async () => {
+    // Prepare: the schedule named the execution itself; discover recorded it with the scan.
+    const scheduled = `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:6f1d0c2e-nightly`;
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ message: 'none', $metadata: {} }))
+      .on(DescribeExecutionCommand, { executionArn: scheduled })
+      .resolves({ executionArn: scheduled, status: 'RUNNING', startDate: NOW });
+    await putExecution(store, SCAN_ID, scheduled);
+    await putClusterList(store, SCAN_ID, [ref('alpha'), ref('beta')]);
+
+    // Act
+    const response = await call(request('GET', `/scans/${SCAN_ID}`));
+
+    // Assess
+    expect(response.json()).toMatchObject({
+      status: 'RUNNING',
+      execution: { executionArn: scheduled, status: 'RUNNING' },
+      discovered: 2,
+      summary: null,
+    });
+  });
+
+  it('does not follow a recorded execution of another state machine, or an unreadable record', async () => {
+    // Prepare
+    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'none', $metadata: {} }));
+    const foreign = 'arn:aws:states:eu-west-1:999999999999:execution:someone-else:run-1';
+    await putExecution(store, SCAN_ID, foreign);
+    await putClusterList(store, SCAN_ID, [ref('alpha')]);
+    await store.putScanArtifact(NEW_SCAN_ID, EXECUTION_ARTIFACT, '{"executionArn": 42}', 'application/json');
+    await putClusterList(store, NEW_SCAN_ID, [ref('alpha')]);
+
+    // Act
+    const first = await call(request('GET', `/scans/${SCAN_ID}`));
+    const second = await call(request('GET', `/scans/${NEW_SCAN_ID}`));
+
+    // Assess
+    expect(first.json()).toMatchObject({ status: 'UNKNOWN', execution: null, discovered: 1 });
+    expect(second.json()).toMatchObject({ status: 'UNKNOWN', execution: null, discovered: 1 });
+    expect(sfn).not.toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: foreign });
+    expect(logger.text()).toContain('not of this state machine');
+    expect(logger.text()).toContain('unreadable');
   });
 
   it('answers 404 for a scan nobody knows', async () => {

@@ -19,7 +19,7 @@ import {
   skippedWithin,
 } from '../../functions/handlers/discover.ts';
 import { InvalidEventError } from '../../functions/handlers/lib/runtime.ts';
-import { getClusterList, getSkipped } from '../../functions/scan/fleet-artifacts.ts';
+import { getClusterList, getExecution, getSkipped } from '../../functions/scan/fleet-artifacts.ts';
 import { FileResultsStore } from '../../functions/store/file-results-store.ts';
 import { recordingLogger, recordingMetrics } from './fakes.ts';
 
@@ -207,6 +207,24 @@ describe('discover', () => {
     const output = await handler({ input: {}, fleet: { includeSelf: true, regions: [HOME] } });
 
     expect(output.scanId).toBe('20261123T020000Z-000001');
+  });
+
+  it('records the execution running the scan, for GET /scans/{scanId}', async () => {
+    const d = deps();
+    const handler = createHandler(d);
+    const executionArn = 'arn:aws:states:eu-west-1:111111111111:execution:watchkeeper-fleet-scan:nightly-1';
+
+    const output = await handler({ input: {}, executionArn });
+
+    expect(await getExecution(d.store, output.scanId)).toBe(executionArn);
+  });
+
+  it('refuses an executionArn that is not one', async () => {
+    const handler = createHandler(deps());
+
+    await expect(handler({ input: {}, executionArn: 'arn:aws:s3:::bucket/key' })).rejects.toThrow(
+      /executionArn must be a Step Functions execution ARN/,
+    );
   });
 
   it('refuses a fleet in the input that is not a fleet config, naming the problem', async () => {

@@ -216,6 +216,8 @@ describe('functions', () => {
     expect(discover).not.toHaveProperty('FLEET_CONFIG');
     expect(discoverPayload(full)).toEqual({
       'input.$': '$',
+      // Recorded with the scan, so GET /scans/{scanId} finds a run the schedule started.
+      'executionArn.$': '$$.Execution.Id',
       fleet: expect.objectContaining({
         includeSelf: true,
         regions: ['eu-west-1', 'us-east-1'],
