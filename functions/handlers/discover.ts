@@ -31,10 +31,10 @@ import {
  * Input `{ scanId? }` (the API passes the id it named the execution after; the nightly
  * schedule passes `{}` and the id is made here). The state machine wraps it as
  * `{ input: { scanId? }, executionArn, fleet }`: the execution is recorded with the scan
- * (`execution.json`), and the fleet config of the deployment is carried in the state
- * machine's definition, a fleet of hundreds of accounts fits (Step Functions allows 256 KiB of
- * task input), where a Lambda environment variable would hold about 20 (4 KB in all). Without
- * `fleet` the FLEET_CONFIG variable is used. Output `DiscoverOutput`, passed on to the report.
+ * (`execution.json`), and the deployment's fleet config comes in the state machine's
+ * definition, where a fleet of hundreds of accounts fits (Step Functions allows 256 KiB of task
+ * input; a Lambda environment variable would hold about 20, 4 KB in all). Without `fleet` the
+ * FLEET_CONFIG variable is used. Output `DiscoverOutput`, passed on to the report.
  * Env: RESULTS_BUCKET, RESULTS_KMS_KEY_ID?, FLEET_CONFIG? (JSON), AWS_REGION.
  */
 
@@ -119,7 +119,7 @@ export function createHandler(source: DepsSource<DiscoverDeps>) {
     const parsed = eventSchema.safeParse(event);
     if (!parsed.success) {
       throw new InvalidEventError(
-        `discover expects { scanId?: string } or { input: { scanId?: string }, fleet }: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
+        `discover expects { scanId?: string } or { input: { scanId?: string }, executionArn?, fleet? }: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
       );
     }
     const { config, store, logger, metrics } = deps();
