@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CHECKS } from '../functions/checks/index.ts';
 import { ConfigError, policyFromConfig } from '../functions/config/config.ts';
-import { type FleetConfig, fleetConfigSchema } from '../functions/config/fleet-config.ts';
+import {
+  DEFAULT_MEMBER_ROLE_NAME,
+  type FleetConfig,
+  fleetConfigSchema,
+} from '../functions/config/fleet-config.ts';
 import * as z from '../functions/config/zod.ts';
 
 /**
@@ -130,7 +134,7 @@ const scanSchema = z.strictObject({
 const memberAccessSchema = z.strictObject({
   roleName: z._default(
     pattern((v) => ROLE_NAME.test(v), 'an IAM role name'),
-    'WatchkeeperReadRole',
+    DEFAULT_MEMBER_ROLE_NAME,
   ),
   externalId: z.optional(
     pattern((v) => EXTERNAL_ID.test(v), 'an STS external id (2-1224 of [A-Za-z0-9+=,.@:/_-])'),
@@ -303,7 +307,11 @@ export function parseDeployConfig(
 function checkMemberRoles(config: DeployConfig): void {
   const { roleName, externalId } = config.memberAccess;
   const problems: string[] = [];
-  if (externalId === undefined && (config.fleet.accounts.length > 0 || config.memberStackSet)) {
+  const organization = config.fleet.organization;
+  if (
+    externalId === undefined &&
+    (config.fleet.accounts.length > 0 || config.memberStackSet || organization !== undefined)
+  ) {
     problems.push(
       `${CONFIG_CONTEXT_KEY}.memberAccess.externalId is required when member accounts are scanned: ` +
         'the member read role trusts only callers that send it (sts:ExternalId)',
@@ -325,6 +333,24 @@ function checkMemberRoles(config: DeployConfig): void {
       );
     }
   });
+  if (organization !== undefined) {
+    const at = `${CONFIG_CONTEXT_KEY}.fleet.organization`;
+    if (
+      organization.memberRoleName !== DEFAULT_MEMBER_ROLE_NAME &&
+      organization.memberRoleName !== roleName
+    ) {
+      problems.push(
+        `${at}.memberRoleName is '${organization.memberRoleName}' but memberAccess.roleName is '${roleName}'; ` +
+          'scan-cluster assumes memberAccess.roleName in every member account, so leave memberRoleName out',
+      );
+    }
+    if (organization.memberExternalId !== undefined && organization.memberExternalId !== externalId) {
+      problems.push(
+        `${at}.memberExternalId differs from memberAccess.externalId; scan-cluster sends memberAccess.externalId ` +
+          'to every member account, so leave memberExternalId out',
+      );
+    }
+  }
   if (problems.length > 0) {
     throw new DeployConfigError(`The Watchkeeper config is not valid:\n  ${problems.join('\n  ')}`);
   }
@@ -337,8 +363,18 @@ function checkMemberRoles(config: DeployConfig): void {
  */
 export function memberFleet(config: DeployConfig, partition: string): FleetConfig {
   const { roleName, externalId } = config.memberAccess;
+  const { organization } = config.fleet;
   return {
     ...config.fleet,
+    ...(organization === undefined
+      ? {}
+      : {
+          organization: {
+            ...organization,
+            memberRoleName: roleName,
+            ...(externalId === undefined ? {} : { memberExternalId: externalId }),
+          },
+        }),
     accounts: config.fleet.accounts.map((account) => ({
       ...account,
       roleArn: account.roleArn ?? `arn:${partition}:iam::${account.accountId}:role/${roleName}`,
@@ -349,8 +385,9 @@ export function memberFleet(config: DeployConfig, partition: string): FleetConfi
 
 /**
  * The member read roles discover and scan-cluster may assume: each fleet account's, one by one,
- * or for a fleet of more than `MAX_LISTED_MEMBER_ROLES` accounts `arn:<partition>:iam::*:role/
- * <memberAccess.roleName>` (every member role has that name, see `checkMemberRoles`), plus the
+ * or for a fleet of more than `MAX_LISTED_MEMBER_ROLES` accounts, or one that takes the accounts
+ * of an organization, `arn:<partition>:iam::*:role/<memberAccess.roleName>` (every member role
+ * has that name, see `checkMemberRoles`), plus the
  * roles given with a path, which that ARN does not match. Which accounts can be entered is
  * still each member role's own decision: its trust policy names the scanner's principals and
  * requires the external id. `wildcard` is set when the account wildcard is used.
@@ -362,7 +399,10 @@ export function memberRoleResources(
   const arns = memberFleet(config, partition).accounts.flatMap((account) =>
     account.roleArn ? [account.roleArn] : [],
   );
-  if (arns.length <= MAX_LISTED_MEMBER_ROLES) return { resources: arns };
+  // The accounts of an organization are known only when discover lists them.
+  if (arns.length <= MAX_LISTED_MEMBER_ROLES && config.fleet.organization === undefined) {
+    return { resources: arns };
+  }
   const wildcard = `arn:${partition}:iam::*:role/${config.memberAccess.roleName}`;
   const withPath = config.fleet.accounts
     .map((account) => account.roleArn)

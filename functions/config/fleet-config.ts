@@ -15,6 +15,11 @@ import * as z from './zod.ts';
  * include: { names: ["prod-*"], tags: { team: "*" } }
  * exclude: { tags: { "watchkeeper/skip": "true" } }
  * maxConcurrency: 8
+ * organization:                     # also every active account of the organization (or of OUs)
+ *   parents: [ou-ab12-cdef3456]     # omit for the whole organization
+ *   memberRoleName: WatchkeeperReadRole   # the default
+ *   memberExternalId: watchkeeper-prod
+ *   roleArn: arn:aws:iam::111122223333:role/watchkeeper-org-reader  # omit if this account may list
  * ```
  */
 
@@ -124,6 +129,86 @@ const account = z
     }),
   );
 
+// https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccountsForParent.html
+const PARENT_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** The member read role's name in the member stacks (infra/stacks/member-read-role-stack.ts). */
+export const DEFAULT_MEMBER_ROLE_NAME = 'WatchkeeperReadRole';
+
+const organization = z
+  .strictObject({
+    /** Roots or OUs whose accounts, and those of every OU below them, are scanned; omit for all. */
+    parents: z.optional(
+      z
+        .array(
+          z.string().check(z.regex(PARENT_ID, 'a parent is a root (r-…) or organizational unit (ou-…-…) id')),
+        )
+        .check(z.minLength(1, 'parents needs at least one root or OU id, or leave it out')),
+    ),
+    /**
+     * The read role every account found this way is read through; default
+     * `WatchkeeperReadRole`, the role the member stacks create.
+     */
+    memberRoleName: z._default(
+      z
+        .string()
+        .check(
+          z.regex(ROLE_NAME, 'memberRoleName must be an IAM role name (1-64 of letters, digits and +=,.@_-)'),
+        ),
+      DEFAULT_MEMBER_ROLE_NAME,
+    ),
+    /** Must equal the `sts:ExternalId` condition in those roles' trust policy. */
+    memberExternalId: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^[\w+=,.@:/-]{2,1224}$/,
+            'memberExternalId must be 2 to 1224 characters of letters, digits and +=,.@:/-',
+          ),
+        ),
+    ),
+    /**
+     * A role in the management or a delegated administrator account that may list accounts
+     * (organizations:ListAccounts…); omit when the scanner's own account may.
+     */
+    roleArn: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            ROLE_ARN,
+            'roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/watchkeeper-org-reader',
+          ),
+        ),
+    ),
+    externalId: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^[\w+=,.@:/-]{2,1224}$/,
+            'externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-',
+          ),
+        ),
+    ),
+    /** Accounts of the organization to leave out. */
+    excludeAccounts: z._default(z.array(accountId), []),
+  })
+  .check(
+    z.superRefine((value, ctx) => {
+      if (value.externalId !== undefined && value.roleArn === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['externalId'],
+          message: 'externalId is only used to assume roleArn; add the roleArn or remove the externalId',
+        });
+      }
+    }),
+  );
+
 export const fleetConfigSchema = z
   .strictObject({
     /** Member accounts to scan (the scanner's own account is covered by includeSelf). */
@@ -136,6 +221,8 @@ export const fleetConfigSchema = z
     ),
     include: z.optional(includeFilter),
     exclude: z.optional(excludeFilter),
+    /** Also every active account of the organization, or of some of its OUs (ListAccounts…). */
+    organization: z.optional(organization),
     /** AWS calls in flight at once across accounts × regions. */
     maxConcurrency: z._default(
       z
@@ -161,11 +248,12 @@ export const fleetConfigSchema = z
         }
         seen.add(entry.accountId);
       });
-      if (!value.includeSelf && value.accounts.length === 0) {
+      if (!value.includeSelf && value.accounts.length === 0 && value.organization === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['accounts'],
-          message: 'nothing to scan: includeSelf is false and no accounts are listed',
+          message:
+            'nothing to scan: includeSelf is false, no accounts are listed and no organization is given',
         });
       }
     }),
@@ -174,6 +262,7 @@ export const fleetConfigSchema = z
 export type FleetConfig = z.output<typeof fleetConfigSchema>;
 export type FleetAccount = FleetConfig['accounts'][number];
 export type ClusterFilter = NonNullable<FleetConfig['include']>;
+export type FleetOrganization = NonNullable<FleetConfig['organization']>;
 
 /** Parses a fleet config (already read from YAML/JSON); throws ConfigError naming each problem. */
 export function parseFleetConfig(raw: unknown, source = 'fleet config'): FleetConfig {

@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { DiscoveryClients } from './discover-fleet.ts';
 
@@ -12,5 +13,6 @@ export function defaultDiscoveryClients(homeRegion: string): DiscoveryClients {
     sts: new STSClient({ region: homeRegion }),
     ec2: (region, credentials) => new EC2Client({ region, credentials }),
     eks: (region, credentials) => new EKSClient({ region, credentials }),
+    organizations: (region, credentials) => new OrganizationsClient({ region, credentials }),
   };
 }

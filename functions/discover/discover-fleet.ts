@@ -1,5 +1,6 @@
 import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeClusterCommand, type EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CredentialsTarget } from '../collect/aws-credentials.ts';
@@ -9,10 +10,12 @@ import type { FleetAccount, FleetConfig } from '../config/fleet-config.ts';
 import type { FleetSkip } from '../core/fleet.ts';
 import type { ClusterRef } from '../core/model.ts';
 import { type ClusterFilters, filtersNeedTags, passesNameFilters, passesTagFilters } from './filters.ts';
+import { organizationAccounts } from './organization.ts';
 
 /**
- * Finds the clusters a fleet scan covers: the scanner's own account and the configured
- * member accounts (through their read role), in the configured or the enabled regions,
+ * Finds the clusters a fleet scan covers: the scanner's own account, the configured member
+ * accounts and, with `organization`, every active account of the organization or of some of
+ * its OUs (each through its read role), in the configured or the enabled regions,
  * narrowed by name and tag filters. Whatever cannot be enumerated (a role that cannot be
  * assumed, a region an SCP denies or that is not enabled, an unreachable endpoint) is
  * listed in `skipped` with the reason; discovery itself never fails on one of them.
@@ -30,6 +33,8 @@ export interface DiscoveryClients {
   sts: STSClient;
   ec2: ClientFactory<EC2Client>;
   eks: ClientFactory<EKSClient>;
+  /** Only needed with `organization` in the fleet config. */
+  organizations?: (region: string, credentials: AwsCredentialIdentityProvider) => OrganizationsClient;
 }
 
 export interface DiscoverFleetInput {
@@ -88,6 +93,28 @@ export async function discoverFleet(input: DiscoverFleetInput): Promise<FleetDis
     if ('reason' in plan) skipped.push(plan);
     else plans.push(plan);
   }
+  if (config.organization !== undefined) {
+    const organization = config.organization;
+    const found = await listOrganization(input);
+    skipped.push(...found.skipped);
+    const planned = new Set(config.accounts.map((account) => account.accountId));
+    for (const id of organization.excludeAccounts) planned.add(id);
+    // The scanner's own account is scanned with its own identity, or not at all: includeSelf decides.
+    if (self.ok) planned.add(self.identity.accountId);
+    for (const accountId of found.accountIds) {
+      if (planned.has(accountId)) continue;
+      plans.push({
+        accountId,
+        target: {
+          roleArn: `arn:${partition}:iam::${accountId}:role/${organization.memberRoleName}`,
+          region: homeRegion,
+          ...(organization.memberExternalId === undefined
+            ? {}
+            : { externalId: organization.memberExternalId }),
+        },
+      });
+    }
+  }
   if (config.includeSelf && self.ok && !plans.some((plan) => plan.accountId === self.identity.accountId)) {
     plans.unshift({ accountId: self.identity.accountId, target: { region: homeRegion } });
   }
@@ -129,6 +156,26 @@ function compareKeys(a: readonly (string | undefined)[], b: readonly (string | u
     if (order !== 0) return order;
   }
   return 0;
+}
+
+/** The organization's accounts, listed with the scanner's identity or `organization.roleArn`. */
+async function listOrganization(input: DiscoverFleetInput): ReturnType<typeof organizationAccounts> {
+  const organization = input.config.organization;
+  if (organization === undefined) return { accountIds: [], skipped: [] };
+  if (input.clients.organizations === undefined) {
+    throw new Error(
+      'the fleet config names an organization, but discovery was given no Organizations client',
+    );
+  }
+  const credentials = input.credentialsFor({
+    region: input.homeRegion,
+    ...(organization.roleArn === undefined ? {} : { roleArn: organization.roleArn }),
+    ...(organization.externalId === undefined ? {} : { externalId: organization.externalId }),
+  });
+  return organizationAccounts(
+    input.clients.organizations(input.homeRegion, credentials),
+    organization.parents,
+  );
 }
 
 type IdentityResult = { ok: true; identity: Identity } | { ok: false; failure: AwsFailure };

@@ -57,5 +57,15 @@ export const DISCOVERY_READ_ACTIONS = [
   'eks:DescribeCluster',
 ] as const;
 
+/**
+ * Listing the accounts of an organization (`fleet.organization`), from the management or a
+ * delegated administrator account. ListAccounts supports no resource-level permissions.
+ */
+export const ORGANIZATION_READ_ACTIONS = [
+  'organizations:ListAccounts',
+  'organizations:ListAccountsForParent',
+  'organizations:ListOrganizationalUnitsForParent',
+] as const;
+
 /** What one cluster's scan needs in the cluster's account. */
 export const SCAN_READ_ACTIONS = [...EKS_READ_ACTIONS, ...NODE_READ_ACTIONS] as const;

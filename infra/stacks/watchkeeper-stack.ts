@@ -14,7 +14,11 @@ import {
 } from '../config.ts';
 import { FleetScanWorkflow } from '../constructs/fleet-scan-workflow.ts';
 import { acknowledgeWildcardResource } from '../constructs/nag.ts';
-import { DISCOVERY_READ_ACTIONS, SCAN_READ_ACTIONS } from '../constructs/read-actions.ts';
+import {
+  DISCOVERY_READ_ACTIONS,
+  ORGANIZATION_READ_ACTIONS,
+  SCAN_READ_ACTIONS,
+} from '../constructs/read-actions.ts';
 import { CLUSTERS_PREFIX, ResultsBucket, SCANS_PREFIX } from '../constructs/results-bucket.ts';
 import { ScannerApi } from '../constructs/scanner-api.ts';
 import { ScannerClusterAccess } from '../constructs/scanner-cluster-access.ts';
@@ -97,6 +101,18 @@ export class WatchkeeperStack extends Stack {
           'Discovery lists the regions and clusters of the scanner account (ec2:DescribeRegions and eks:ListClusters support no resource-level permissions) and reads the tags of clusters it has not seen yet.',
       });
     this.grantAssumeMemberRoles(this.discover, memberRoles);
+    const organization = config.fleet.organization;
+    if (organization !== undefined) {
+      this.discover.grantAwsRead(ORGANIZATION_READ_ACTIONS, {
+        reason:
+          "With fleet.organization, discover lists the organization's accounts (organizations:ListAccounts supports no resource-level permissions; the parents are only known from the config at run time); all three actions are read-only and named.",
+      });
+      if (organization.roleArn !== undefined) {
+        this.discover.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [organization.roleArn] }),
+        );
+      }
+    }
 
     // ── scan-cluster ──────────────────────────────────────────────────────────────────
     this.scanCluster
@@ -216,7 +232,7 @@ export class WatchkeeperStack extends Stack {
       acknowledgeWildcardResource(
         fn.role,
         roles.wildcard,
-        `The fleet lists more than ${MAX_LISTED_MEMBER_ROLES} member accounts, whose role ARNs would not fit the role's inline policy; every member read role has the one configured name, and each decides in its own trust policy (scanner principals, external id) who may assume it.`,
+        `The fleet lists more than ${MAX_LISTED_MEMBER_ROLES} member accounts, whose role ARNs would not fit the role's inline policy, or takes the accounts of an organization, known only at run time; every member read role has the one configured name, and each decides in its own trust policy (scanner principals, external id) who may assume it.`,
       );
     }
   }

@@ -7,6 +7,13 @@ import {
   ListClustersCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
+import {
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  AccessDeniedException as OrganizationsAccessDenied,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -427,5 +434,178 @@ describe('discoverFleet', () => {
     // Assess
     expect(clusters).toHaveLength(12);
     expect(peak).toBe(3);
+  });
+});
+
+describe('discoverFleet with an organization', () => {
+  const ORG_READER = `arn:aws:iam::${SELF}:role/watchkeeper-org-reader`;
+  let aws: FakeAws;
+  let organizations: AwsClientStub<OrganizationsClient>;
+  let organizationsRegion: string | undefined;
+
+  /** The fake's input, with an Organizations client whose credentials are recorded in aws.targets. */
+  function inputWith(config: unknown): DiscoverFleetInput {
+    const input = aws.input(config);
+    const client = new OrganizationsClient({
+      region: HOME,
+      credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+    });
+    organizations = mockClient(client);
+    return {
+      ...input,
+      clients: {
+        ...input.clients,
+        organizations: (region) => {
+          organizationsRegion = region;
+          return client;
+        },
+      },
+    };
+  }
+
+  beforeEach(() => {
+    aws = new FakeAws();
+    organizationsRegion = undefined;
+  });
+
+  it('scans every active account of the organization through the member role, its own account once', async () => {
+    // Prepare: two pages of accounts, one suspended, one closing, one excluded, the scanner's own.
+    const input = inputWith({
+      regions: [HOME],
+      accounts: [{ accountId: MEMBER, roleArn: MEMBER_ROLE, externalId: 'listed-ext' }],
+      organization: {
+        memberRoleName: 'watchkeeper-read',
+        memberExternalId: 'org-ext',
+        roleArn: ORG_READER,
+        excludeAccounts: ['555555555555'],
+      },
+    });
+    organizations
+      .on(ListAccountsCommand)
+      .resolvesOnce({
+        Accounts: [
+          { Id: SELF, State: 'ACTIVE' },
+          { Id: MEMBER, State: 'ACTIVE' },
+          { Id: '444444444444', State: 'ACTIVE' },
+          { Id: '666666666666', State: 'SUSPENDED' },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        Accounts: [
+          { Id: '555555555555', State: 'ACTIVE' },
+          { Id: '777777777777', Status: 'ACTIVE' },
+          { Id: '888888888888', State: 'PENDING_CLOSURE' },
+        ],
+      });
+    for (const account of [SELF, MEMBER, '444444444444', '777777777777']) {
+      aws
+        .eks(account, HOME)
+        .on(ListClustersCommand)
+        .resolves({ clusters: [`c-${account}`] });
+    }
+
+    // Act
+    const { clusters, skipped } = await discoverFleet(input);
+
+    // Assess
+    expect(skipped).toEqual([]);
+    expect(clusters.map((cluster) => cluster.accountId)).toEqual([
+      SELF,
+      MEMBER,
+      '444444444444',
+      '777777777777',
+    ]);
+    expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 2);
+    expect(organizationsRegion).toBe(HOME);
+    // Listed with the reader role; each account found entered through the member role and its id;
+    // the listed member keeps its own external id.
+    expect(aws.targets).toContainEqual({ region: HOME, roleArn: ORG_READER });
+    expect(aws.targets).toContainEqual({
+      region: HOME,
+      roleArn: 'arn:aws:iam::444444444444:role/watchkeeper-read',
+      externalId: 'org-ext',
+    });
+    expect(aws.targets).toContainEqual({ region: HOME, roleArn: MEMBER_ROLE, externalId: 'listed-ext' });
+    expect(aws.targets.map((target) => target.roleArn)).not.toContain(
+      'arn:aws:iam::555555555555:role/watchkeeper-read',
+    );
+  });
+
+  it('walks the OUs below the given parents, and skips a parent it may not list while keeping the others', async () => {
+    // Prepare: ou-a holds one account and ou-b below it another; ou-denied refuses.
+    const input = inputWith({
+      includeSelf: false,
+      regions: [HOME],
+      organization: { memberRoleName: 'watchkeeper-read', parents: ['ou-aaaa-11111111', 'ou-dddd-44444444'] },
+    });
+    organizations
+      .on(ListAccountsForParentCommand, { ParentId: 'ou-aaaa-11111111' })
+      .resolves({ Accounts: [{ Id: '444444444444', State: 'ACTIVE' }] })
+      .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-aaaa-11111111' })
+      .resolves({ OrganizationalUnits: [{ Id: 'ou-aaaa-22222222' }] })
+      .on(ListAccountsForParentCommand, { ParentId: 'ou-aaaa-22222222' })
+      .resolves({ Accounts: [{ Id: '777777777777', State: 'ACTIVE' }] })
+      .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-aaaa-22222222' })
+      .resolves({ OrganizationalUnits: [] })
+      .on(ListAccountsForParentCommand, { ParentId: 'ou-dddd-44444444' })
+      .rejects(
+        new OrganizationsAccessDenied({
+          message: 'You don’t have permissions to access this resource.',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+    for (const account of ['444444444444', '777777777777']) {
+      aws
+        .eks(account, HOME)
+        .on(ListClustersCommand)
+        .resolves({ clusters: ['prod'] });
+    }
+
+    // Act
+    const { clusters, skipped } = await discoverFleet(input);
+
+    // Assess
+    expect(clusters.map((cluster) => `${cluster.accountId}/${cluster.name}`)).toEqual([
+      '444444444444/prod',
+      '777777777777/prod',
+    ]);
+    expect(organizations).not.toHaveReceivedCommand(ListAccountsCommand);
+    expect(skipped).toEqual([
+      {
+        accountId: 'organization',
+        reason: expect.stringMatching(
+          /^could not list the accounts of ou-dddd-44444444 \(ListAccountsForParent: .*permissions.*\); .*organization\.roleArn$/,
+        ),
+      },
+    ]);
+  });
+
+  it('still scans the listed accounts when the organization cannot be listed at all', async () => {
+    const input = inputWith({
+      regions: [HOME],
+      accounts: [{ accountId: MEMBER, roleArn: MEMBER_ROLE }],
+      organization: { memberRoleName: 'watchkeeper-read' },
+    });
+    organizations.on(ListAccountsCommand).rejects(
+      new OrganizationsAccessDenied({
+        message: 'You don’t have permissions to access this resource.',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    aws
+      .eks(MEMBER, HOME)
+      .on(ListClustersCommand)
+      .resolves({ clusters: ['payments'] });
+
+    const { clusters, skipped } = await discoverFleet(input);
+
+    expect(clusters.map((cluster) => cluster.name)).toEqual(['payments']);
+    expect(skipped).toEqual([
+      {
+        accountId: 'organization',
+        reason: expect.stringContaining('the accounts of the organization (ListAccounts'),
+      },
+    ]);
   });
 });

@@ -80,6 +80,53 @@ describe('parseFleetConfig', () => {
   });
 });
 
+describe('the organization in a fleet config', () => {
+  it('reads every account through WatchkeeperReadRole unless told otherwise', () => {
+    expect(parseFleetConfig({ organization: {} }).organization).toEqual({
+      memberRoleName: 'WatchkeeperReadRole',
+      excludeAccounts: [],
+    });
+  });
+
+  it('takes parents, the member role and the reader role, and excluded accounts', () => {
+    const config = parseFleetConfig({
+      includeSelf: false,
+      organization: {
+        parents: ['r-ab12', 'ou-ab12-cdef3456'],
+        memberRoleName: 'watchkeeper-read',
+        memberExternalId: 'org-ext',
+        roleArn: 'arn:aws:iam::111122223333:role/watchkeeper-org-reader',
+        externalId: 'reader-ext',
+        excludeAccounts: [222233334444],
+      },
+    });
+
+    expect(config.organization).toEqual({
+      parents: ['r-ab12', 'ou-ab12-cdef3456'],
+      memberRoleName: 'watchkeeper-read',
+      memberExternalId: 'org-ext',
+      roleArn: 'arn:aws:iam::111122223333:role/watchkeeper-org-reader',
+      externalId: 'reader-ext',
+      excludeAccounts: ['222233334444'],
+    });
+  });
+
+  it.each([
+    [
+      { organization: { memberRoleName: 'r', parents: ['ou-nope'] } },
+      /a root \(r-…\) or organizational unit/,
+    ],
+    [{ organization: { memberRoleName: 'r', parents: [] } }, /parents needs at least one/],
+    [{ organization: { memberRoleName: 'bad role' } }, /memberRoleName must be an IAM role name/],
+    [
+      { organization: { memberRoleName: 'r', externalId: 'x-1' } },
+      /externalId is only used to assume roleArn/,
+    ],
+  ])('refuses %j, naming the fix', (raw, message) => {
+    expect(problem(raw)).toMatch(message);
+  });
+});
+
 describe('cluster filters', () => {
   const filters = {
     include: { names: ['prod-*', 'shared'], tags: { team: '*', env: 'prod' } },

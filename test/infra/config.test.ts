@@ -160,6 +160,22 @@ describe('deployment config errors name the field and the fix', () => {
     );
   });
 
+  it('keeps an organization on the member role and external id scan-cluster uses', () => {
+    expect(errorOf({ fleet: { organization: {} } })).toMatch(/memberAccess\.externalId is required/);
+    const memberAccess = { roleName: 'ReadRole', externalId: 'ext-1' };
+    expect(errorOf({ memberAccess, fleet: { organization: { memberRoleName: 'OtherRole' } } })).toMatch(
+      /fleet\.organization\.memberRoleName is 'OtherRole' but memberAccess\.roleName is 'ReadRole'/,
+    );
+    expect(errorOf({ memberAccess, fleet: { organization: { memberExternalId: 'ext-2' } } })).toMatch(
+      /fleet\.organization\.memberExternalId differs from memberAccess\.externalId/,
+    );
+    expect(parseDeployConfig({ memberAccess, fleet: { organization: {} } }).fleet.organization).toMatchObject(
+      {
+        memberRoleName: 'WatchkeeperReadRole',
+      },
+    );
+  });
+
   it('keeps POLICY within the Lambda environment limit', () => {
     const allowedRegistries = Array.from({ length: 100 }, (_, i) => `registry-${i}.example.com/team/*`);
     expect(errorOf({ policy: { params: { allowedRegistries } } })).toMatch(

@@ -543,6 +543,49 @@ describe('IAM least privilege', () => {
     expect(roleStatements(defaults, 'ScanClusterRole').flatMap(actionsOf)).not.toContain('sts:AssumeRole');
   });
 
+  it('takes the accounts of an organization: discover may list them and assume the reader and member roles', () => {
+    // Prepare
+    const reader = 'arn:aws:iam::999988887777:role/watchkeeper-org-reader';
+    const config = {
+      ...FULL_CONFIG,
+      fleet: { ...FULL_CONFIG.fleet, organization: { parents: ['ou-ab12-cdef3456'], roleArn: reader } },
+    };
+
+    // Act: the synth runs cdk-nag too.
+    const org = synth(config).template('Watchkeeper');
+
+    // Assess
+    const payload = discoverPayload(org) as { fleet: { organization: Record<string, unknown> } };
+    expect(payload.fleet.organization).toEqual({
+      parents: ['ou-ab12-cdef3456'],
+      roleArn: reader,
+      memberRoleName: 'WatchkeeperReadRole',
+      memberExternalId: 'watchkeeper-test-external-id',
+      excludeAccounts: [],
+    });
+    const discover = roleStatements(org, 'DiscoverRole');
+    expect(discover.flatMap(actionsOf)).toEqual(
+      expect.arrayContaining([
+        'organizations:ListAccounts',
+        'organizations:ListAccountsForParent',
+        'organizations:ListOrganizationalUnitsForParent',
+      ]),
+    );
+    const assumed = JSON.stringify(
+      discover.filter((s) => actionsOf(s).includes('sts:AssumeRole')).map((s) => s.Resource),
+    );
+    expect(assumed).toContain(reader);
+    expect(assumed).toContain(':iam::*:role/WatchkeeperReadRole');
+    const scanAssumed = roleStatements(org, 'ScanClusterRole').filter((s) =>
+      actionsOf(s).includes('sts:AssumeRole'),
+    );
+    expect(JSON.stringify(scanAssumed.map((s) => s.Resource))).toContain(':iam::*:role/WatchkeeperReadRole');
+    expect(JSON.stringify(scanAssumed.map((s) => s.Resource))).not.toContain('watchkeeper-org-reader');
+    expect(roleStatements(org, 'ScanClusterRole').flatMap(actionsOf)).not.toContain(
+      'organizations:ListAccounts',
+    );
+  });
+
   it('scans a fleet of 300 member accounts: all in the Discover input, one member-role ARN per function', () => {
     // Prepare: more accounts than an environment variable (about 20) or listed role ARNs (40) hold.
     const accounts = Array.from({ length: 300 }, (_, i) => ({ accountId: String(200000000000 + i) }));
