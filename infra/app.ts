@@ -4,6 +4,7 @@ import { cdkJsonContext } from './cdk-json.ts';
 import { loadDeployConfig } from './config.ts';
 import { MemberReadRoleStack } from './stacks/member-read-role-stack.ts';
 import { MemberStackSetStack } from './stacks/member-stack-set-stack.ts';
+import { OrganizationReaderRoleStack } from './stacks/organization-reader-role-stack.ts';
 import { WatchkeeperStack } from './stacks/watchkeeper-stack.ts';
 
 /**
@@ -30,6 +31,17 @@ export function buildApp(app: App = new App()): App {
   };
   // Deployed in each member account (cdk deploy, CloudFormation or a StackSet: docs/deploy.md).
   new MemberReadRoleStack(app, `${config.stackName}MemberReadRole`, member);
+
+  // Deployed in the management or a delegated administrator account when discover lists the
+  // organization's accounts from elsewhere (fleet.organization.roleArn: docs/deploy.md).
+  const organization = config.fleet.organization;
+  if (organization !== undefined) {
+    const roleName = organization.roleArn?.split('/').pop();
+    new OrganizationReaderRoleStack(app, `${config.stackName}OrganizationReader`, {
+      ...(roleName === undefined ? {} : { roleName }),
+      ...(organization.externalId === undefined ? {} : { externalId: organization.externalId }),
+    });
+  }
 
   if (config.memberStackSet && config.memberAccess.externalId !== undefined) {
     new MemberStackSetStack(app, `${config.stackName}MemberStackSet`, {

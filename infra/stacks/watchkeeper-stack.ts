@@ -213,6 +213,10 @@ export class WatchkeeperStack extends Stack {
       value: this.scanCluster.role.roleArn,
       description: 'Principal for access entries of clusters scanned with the scanner identity',
     });
+    new CfnOutput(this, 'DiscoverRoleArn', {
+      value: this.discover.role.roleArn,
+      description: 'Principal the organization reader role must trust (DiscoverRoleArn parameter)',
+    });
     new CfnOutput(this, 'ScannerPrincipalArns', {
       value: Fn.join(',', [this.discover.role.roleArn, this.scanCluster.role.roleArn]),
       description: 'Principals the member read role must trust (ScannerPrincipalArns parameter)',
