@@ -344,6 +344,12 @@ function checkMemberRoles(config: DeployConfig): void {
           'scan-cluster assumes memberAccess.roleName in every member account, so leave memberRoleName out',
       );
     }
+    if (organization.roleArn !== undefined && organization.externalId === undefined) {
+      problems.push(
+        `${at}.externalId is required with roleArn: the organization reader role ` +
+          '(the …OrganizationReader stack) trusts only callers that send it (sts:ExternalId)',
+      );
+    }
     if (organization.memberExternalId !== undefined && organization.memberExternalId !== externalId) {
       problems.push(
         `${at}.memberExternalId differs from memberAccess.externalId; scan-cluster sends memberAccess.externalId ` +

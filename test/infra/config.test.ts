@@ -169,6 +169,12 @@ describe('deployment config errors name the field and the fix', () => {
     expect(errorOf({ memberAccess, fleet: { organization: { memberExternalId: 'ext-2' } } })).toMatch(
       /fleet\.organization\.memberExternalId differs from memberAccess\.externalId/,
     );
+    expect(
+      errorOf({
+        memberAccess,
+        fleet: { organization: { roleArn: 'arn:aws:iam::999988887777:role/reader' } },
+      }),
+    ).toMatch(/fleet\.organization\.externalId is required with roleArn/);
     expect(parseDeployConfig({ memberAccess, fleet: { organization: {} } }).fleet.organization).toMatchObject(
       {
         memberRoleName: 'WatchkeeperReadRole',

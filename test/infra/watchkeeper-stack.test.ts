@@ -548,7 +548,10 @@ describe('IAM least privilege', () => {
     const reader = 'arn:aws:iam::999988887777:role/watchkeeper-org-reader';
     const config = {
       ...FULL_CONFIG,
-      fleet: { ...FULL_CONFIG.fleet, organization: { parents: ['ou-ab12-cdef3456'], roleArn: reader } },
+      fleet: {
+        ...FULL_CONFIG.fleet,
+        organization: { parents: ['ou-ab12-cdef3456'], roleArn: reader, externalId: 'org-reader-ext' },
+      },
     };
 
     // Act: the synth runs cdk-nag too.
@@ -559,6 +562,7 @@ describe('IAM least privilege', () => {
     expect(payload.fleet.organization).toEqual({
       parents: ['ou-ab12-cdef3456'],
       roleArn: reader,
+      externalId: 'org-reader-ext',
       memberRoleName: 'WatchkeeperReadRole',
       memberExternalId: 'watchkeeper-test-external-id',
       excludeAccounts: [],
