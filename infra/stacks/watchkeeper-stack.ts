@@ -59,7 +59,9 @@ export class WatchkeeperStack extends Stack {
     this.discover = new WatchkeeperFunction(this, 'Discover', {
       entry: 'functions/handlers/discover.ts',
       description: 'Watchkeeper: enumerate the fleet and write scans/{scanId}/clusters.json',
-      timeout: Duration.minutes(5),
+      // Lambda's longest: about 19 calls per account when every region is enabled (AssumeRole,
+      // DescribeRegions, ListClusters × 17), so 1,500 accounts at maxConcurrency 8 take ~9 min.
+      timeout: Duration.minutes(15),
       memorySize: 512,
       logRetention,
     });

@@ -211,6 +211,11 @@ describe('functions', () => {
     const keyArn = { 'Fn::GetAtt': [expect.stringMatching(/^ResultsKey/), 'Arn'] };
 
     const discover = env(full, /enumerate the fleet/);
+    // Discovery of a large organization may take minutes: Lambda's longest timeout.
+    const discoverFunction = Object.values(functions(full)).find((fn) =>
+      /enumerate the fleet/.test(fn.Properties.Description),
+    );
+    expect(discoverFunction?.Properties.Timeout).toBe(900);
     expect(discover).toMatchObject({ RESULTS_BUCKET: bucket, RESULTS_KMS_KEY_ID: keyArn });
     // The fleet travels in the state machine's Discover input, not in the 4 KB environment.
     expect(discover).not.toHaveProperty('FLEET_CONFIG');
