@@ -43,6 +43,22 @@ const accountId = z.pipe(
     ),
 );
 
+/** `sts:ExternalId`: 2-1224 of [\w+=,.@:/-] (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). */
+function externalIdField(name: string) {
+  return z
+    .string()
+    .check(
+      z.regex(
+        /^[\w+=,.@:/-]{2,1224}$/,
+        `${name} must be 2 to 1224 characters of letters, digits and +=,.@:/-`,
+      ),
+    );
+}
+
+function roleArnField(example: string) {
+  return z.string().check(z.regex(ROLE_ARN, `roleArn must be an IAM role ARN such as ${example}`));
+}
+
 const region = z
   .string()
   .check(
@@ -76,27 +92,9 @@ const account = z
   .strictObject({
     accountId,
     /** The read role to assume; leave it out only for the scanner's own account. */
-    roleArn: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(
-            ROLE_ARN,
-            'roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/watchkeeper-read',
-          ),
-        ),
-    ),
+    roleArn: z.optional(roleArnField('arn:aws:iam::123456789012:role/watchkeeper-read')),
     /** Must equal the `sts:ExternalId` condition in the member role's trust policy. */
-    externalId: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(
-            /^[\w+=,.@:/-]{2,1224}$/,
-            'externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-',
-          ),
-        ),
-    ),
+    externalId: z.optional(externalIdField('externalId')),
     /** RoleSessionName; shows in CloudTrail and the cluster audit log. Default `watchkeeper`. */
     sessionName: z.optional(
       z
@@ -160,40 +158,13 @@ const organization = z
       DEFAULT_MEMBER_ROLE_NAME,
     ),
     /** Must equal the `sts:ExternalId` condition in those roles' trust policy. */
-    memberExternalId: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(
-            /^[\w+=,.@:/-]{2,1224}$/,
-            'memberExternalId must be 2 to 1224 characters of letters, digits and +=,.@:/-',
-          ),
-        ),
-    ),
+    memberExternalId: z.optional(externalIdField('memberExternalId')),
     /**
      * A role in the management or a delegated administrator account that may list accounts
      * (organizations:ListAccounts…); omit when the scanner's own account may.
      */
-    roleArn: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(
-            ROLE_ARN,
-            'roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/watchkeeper-org-reader',
-          ),
-        ),
-    ),
-    externalId: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(
-            /^[\w+=,.@:/-]{2,1224}$/,
-            'externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-',
-          ),
-        ),
-    ),
+    roleArn: z.optional(roleArnField('arn:aws:iam::123456789012:role/watchkeeper-org-reader')),
+    externalId: z.optional(externalIdField('externalId')),
     /** Accounts of the organization to leave out. */
     excludeAccounts: z._default(z.array(accountId), []),
   })

@@ -24,6 +24,25 @@ export interface MemberReadRoleStackProps extends StackProps {
   readonly scannerPrincipalArns?: readonly string[];
 }
 
+/**
+ * The `ExternalId` parameter of a role the central stack assumes: the value its trust requires
+ * (`sts:ExternalId`), without a default when the config gives none.
+ */
+export function externalIdParameter(
+  scope: Stack,
+  value: string | undefined,
+  configField: string,
+): CfnParameter {
+  return new CfnParameter(scope, 'ExternalId', {
+    type: 'String',
+    ...(value === undefined ? {} : { default: value }),
+    minLength: 2,
+    maxLength: 1224,
+    allowedPattern: '[\\w+=,.@:/-]*',
+    description: `Must equal ${configField} of the central deployment (confused-deputy guard)`,
+  });
+}
+
 /** A principal whose ARNs come from a CommaDelimitedList parameter (unknown count at synth). */
 class ArnListPrincipal extends iam.PrincipalBase {
   readonly arns: string[];
@@ -77,14 +96,7 @@ export class MemberReadRoleStack extends Stack {
       description:
         'The ScannerPrincipalArns output of the central Watchkeeper stack (discover and scan-cluster roles)',
     });
-    const externalId = new CfnParameter(this, 'ExternalId', {
-      type: 'String',
-      ...(props.externalId === undefined ? {} : { default: props.externalId }),
-      minLength: 2,
-      maxLength: 1224,
-      allowedPattern: '[\\w+=,.@:/-]*',
-      description: 'Must equal memberAccess.externalId of the central deployment (confused-deputy guard)',
-    });
+    const externalId = externalIdParameter(this, props.externalId, 'memberAccess.externalId');
     const organizationId = new CfnParameter(this, 'OrganizationId', {
       type: 'String',
       default: props.organizationId ?? '',

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../constructs/nag.ts';
 import { ORGANIZATION_READ_ACTIONS } from '../constructs/read-actions.ts';
+import { externalIdParameter } from './member-read-role-stack.ts';
 
 export interface OrganizationReaderRoleStackProps extends StackProps {
   /** Default of the RoleName parameter. */
@@ -46,15 +47,7 @@ export class OrganizationReaderRoleStack extends Stack {
       allowedPattern: 'arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}',
       description: 'The DiscoverRoleArn output of the central Watchkeeper stack',
     });
-    const externalId = new CfnParameter(this, 'ExternalId', {
-      type: 'String',
-      ...(props.externalId === undefined ? {} : { default: props.externalId }),
-      minLength: 2,
-      maxLength: 1224,
-      allowedPattern: '[\\w+=,.@:/-]*',
-      description:
-        'Must equal fleet.organization.externalId of the central deployment (confused-deputy guard)',
-    });
+    const externalId = externalIdParameter(this, props.externalId, 'fleet.organization.externalId');
 
     this.role = new iam.Role(this, 'ReaderRole', {
       roleName: roleName.valueAsString,
