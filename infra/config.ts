@@ -398,22 +398,37 @@ export function memberFleet(config: DeployConfig, partition: string): FleetConfi
  * still each member role's own decision: its trust policy names the scanner's principals and
  * requires the external id. `wildcard` is set when the account wildcard is used.
  */
-export function memberRoleResources(
-  config: DeployConfig,
-  partition: string,
-): { resources: string[]; wildcard?: string } {
+export function memberRoleResources(config: DeployConfig, partition: string): MemberRoleGrant {
   const arns = memberFleet(config, partition).accounts.flatMap((account) =>
     account.roleArn ? [account.roleArn] : [],
   );
-  // The accounts of an organization are known only when discover lists them.
-  if (arns.length <= MAX_LISTED_MEMBER_ROLES && config.fleet.organization === undefined) {
-    return { resources: arns };
-  }
   const wildcard = `arn:${partition}:iam::*:role/${config.memberAccess.roleName}`;
+  if (arns.length <= MAX_LISTED_MEMBER_ROLES) {
+    if (config.fleet.organization === undefined) return { resources: arns };
+    // The accounts of an organization are known only when discover lists them; they are all in
+    // it, so with the organization's id the wildcard is narrowed to roles inside it.
+    const { organizationId } = config.memberAccess;
+    return {
+      resources: arns,
+      wildcard,
+      ...(organizationId === undefined ? {} : { wildcardOrganizationId: organizationId }),
+    };
+  }
   const withPath = config.fleet.accounts
     .map((account) => account.roleArn)
     .filter((arn): arn is string => arn?.split(':role/')[1]?.includes('/') === true);
-  return { resources: [wildcard, ...withPath], wildcard };
+  return { resources: withPath, wildcard };
+}
+
+/**
+ * Member roles granted one by one (`resources`), and the member role name in any account
+ * (`wildcard`), in its own statement, limited to the organization when `wildcardOrganizationId`
+ * is set (`aws:ResourceOrgID`): listed accounts may lie outside the organization, found ones not.
+ */
+export interface MemberRoleGrant {
+  resources: string[];
+  wildcard?: string;
+  wildcardOrganizationId?: string;
 }
 
 /** The part of a CDK construct node this module reads. */

@@ -9,6 +9,7 @@ import {
   type DeployConfig,
   type EmailConfig,
   MAX_LISTED_MEMBER_ROLES,
+  type MemberRoleGrant,
   memberFleet,
   memberRoleResources,
 } from '../config.ts';
@@ -226,15 +227,22 @@ export class WatchkeeperStack extends Stack {
   }
 
   /** sts:AssumeRole on the member read roles of the configured fleet (`memberRoleResources`). */
-  private grantAssumeMemberRoles(
-    fn: WatchkeeperFunction,
-    roles: ReturnType<typeof memberRoleResources>,
-  ): void {
-    if (roles.resources.length === 0) return;
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles.resources }),
-    );
+  private grantAssumeMemberRoles(fn: WatchkeeperFunction, roles: MemberRoleGrant): void {
+    if (roles.resources.length > 0) {
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles.resources }),
+      );
+    }
     if (roles.wildcard !== undefined) {
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['sts:AssumeRole'],
+          resources: [roles.wildcard],
+          ...(roles.wildcardOrganizationId === undefined
+            ? {}
+            : { conditions: { StringEquals: { 'aws:ResourceOrgID': roles.wildcardOrganizationId } } }),
+        }),
+      );
       acknowledgeWildcardResource(
         fn.role,
         roles.wildcard,

@@ -590,6 +590,12 @@ describe('IAM least privilege', () => {
     );
     expect(JSON.stringify(scanAssumed.map((s) => s.Resource))).toContain(':iam::*:role/WatchkeeperReadRole');
     expect(JSON.stringify(scanAssumed.map((s) => s.Resource))).not.toContain('watchkeeper-org-reader');
+    // The role name in any account, but only inside the organization; the listed accounts (which
+    // may lie outside it) keep their own statement without that condition.
+    const wildcard = scanAssumed.find((s) => JSON.stringify(s.Resource).includes(':iam::*:role/'));
+    expect(wildcard?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-abcdefghij' } });
+    const listed = scanAssumed.find((s) => JSON.stringify(s.Resource).includes(':iam::111122223333:role/'));
+    expect(listed?.Condition).toBeUndefined();
     expect(roleStatements(org, 'ScanClusterRole').flatMap(actionsOf)).not.toContain(
       'organizations:ListAccounts',
     );
