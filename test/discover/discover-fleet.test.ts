@@ -437,6 +437,14 @@ describe('discoverFleet', () => {
   });
 });
 
+/** What Organizations answers an account that may not list it. */
+function organizationsDenied(): Error {
+  return new OrganizationsAccessDenied({
+    message: 'You don’t have permissions to access this resource.',
+    $metadata: { httpStatusCode: 403 },
+  });
+}
+
 describe('discoverFleet with an organization', () => {
   const ORG_READER = `arn:aws:iam::${SELF}:role/watchkeeper-org-reader`;
   let aws: FakeAws;
@@ -549,12 +557,7 @@ describe('discoverFleet with an organization', () => {
       .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-aaaa-22222222' })
       .resolves({ OrganizationalUnits: [] })
       .on(ListAccountsForParentCommand, { ParentId: 'ou-dddd-44444444' })
-      .rejects(
-        new OrganizationsAccessDenied({
-          message: 'You don’t have permissions to access this resource.',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+      .rejects(organizationsDenied());
     for (const account of ['444444444444', '777777777777']) {
       aws
         .eks(account, HOME)
@@ -587,12 +590,7 @@ describe('discoverFleet with an organization', () => {
       accounts: [{ accountId: MEMBER, roleArn: MEMBER_ROLE }],
       organization: { memberRoleName: 'watchkeeper-read' },
     });
-    organizations.on(ListAccountsCommand).rejects(
-      new OrganizationsAccessDenied({
-        message: 'You don’t have permissions to access this resource.',
-        $metadata: { httpStatusCode: 403 },
-      }),
-    );
+    organizations.on(ListAccountsCommand).rejects(organizationsDenied());
     aws
       .eks(MEMBER, HOME)
       .on(ListClustersCommand)
