@@ -8,6 +8,8 @@ import {
 import { classifyAwsError } from '../collect/aws-errors.ts';
 import type { FleetSkip } from '../core/fleet.ts';
 
+const ACCOUNT_ID = /^\d{12}$/;
+
 /** Stands in for an account id in the skips about listing the organization itself. */
 export const ORGANIZATION_SKIP_ID = 'organization';
 
@@ -31,8 +33,10 @@ export async function organizationAccounts(
   const found = new Set<string>();
   const skipped: FleetSkip[] = [];
   const keep = (accounts: readonly Account[] | undefined) => {
-    for (const account of accounts ?? [])
-      if (account.Id !== undefined && isActive(account)) found.add(account.Id);
+    for (const account of accounts ?? []) {
+      // The id becomes part of a role ARN: only a 12-digit account id is taken.
+      if (account.Id !== undefined && ACCOUNT_ID.test(account.Id) && isActive(account)) found.add(account.Id);
+    }
   };
 
   if (parents === undefined) {

@@ -504,6 +504,7 @@ describe('discoverFleet with an organization', () => {
           { Id: '555555555555', State: 'ACTIVE' },
           { Id: '777777777777', Status: 'ACTIVE' },
           { Id: '888888888888', State: 'PENDING_CLOSURE' },
+          { Id: '12345/../role', State: 'ACTIVE' },
         ],
       });
     for (const account of [SELF, MEMBER, '444444444444', '777777777777']) {
