@@ -539,6 +539,8 @@ describe('discoverFleet with an organization', () => {
     expect(aws.targets.map((target) => target.roleArn)).not.toContain(
       'arn:aws:iam::555555555555:role/watchkeeper-read',
     );
+    // Only real account ids go into role ARNs.
+    expect(aws.targets.some((target) => target.roleArn?.includes('12345/'))).toBe(false);
   });
 
   it('walks the OUs below the given parents, and skips a parent it may not list while keeping the others', async () => {
