@@ -51,15 +51,17 @@ export async function organizationAccounts(
     for (let parent = queue.shift(); parent !== undefined; parent = queue.shift()) {
       if (seen.has(parent)) continue;
       seen.add(parent);
+      let call = 'ListAccountsForParent';
       try {
         for await (const page of paginateListAccountsForParent({ client }, { ParentId: parent })) {
           keep(page.Accounts);
         }
+        call = 'ListOrganizationalUnitsForParent';
         for await (const page of paginateListOrganizationalUnitsForParent({ client }, { ParentId: parent })) {
           for (const unit of page.OrganizationalUnits ?? []) if (unit.Id !== undefined) queue.push(unit.Id);
         }
       } catch (error) {
-        skipped.push(skip('ListAccountsForParent', parent, error));
+        skipped.push(skip(call, parent, error));
       }
     }
   }
