@@ -6,6 +6,7 @@ import {
   DEFAULT_MEMBER_ROLE_NAME,
   type FleetConfig,
   fleetConfigSchema,
+  ROLE_NAME,
 } from '../functions/config/fleet-config.ts';
 import * as z from '../functions/config/zod.ts';
 
@@ -55,8 +56,7 @@ export const MAX_FLEET_JSON_BYTES = 200 * 1024;
 export const MAX_LISTED_MEMBER_ROLES = 40;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-// IAM role names: 1-64 of [\w+=,.@-]. https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+// IAM role names (ROLE_NAME, from fleet-config.ts): https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
 // sts:ExternalId: 2-1224 of [\w+=,.@:/-]. https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;

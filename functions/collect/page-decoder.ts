@@ -113,13 +113,7 @@ export class PageDecoder {
       this.#useWorker && !this.#workerFailed && bytes.byteLength >= this.#minWorkerBytes
         ? this.#ensureWorker()
         : undefined;
-    if (!worker) {
-      try {
-        return Promise.resolve(decodePageInPlace(bytes));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
+    if (!worker) return new Promise((resolve, reject) => settleInPlace({ resolve, reject }, bytes));
     // Only a buffer that is exactly the page can be moved; a view into a larger or shared one
     // (a Buffer from Node's pool) is copied out first.
     const buffer = bytes.buffer;
@@ -185,10 +179,8 @@ export class PageDecoder {
 }
 
 function ownCopy(bytes: Uint8Array): { bytes: Uint8Array; buffer: ArrayBuffer } {
-  const buffer = new ArrayBuffer(bytes.byteLength);
-  const copy = new Uint8Array(buffer);
-  copy.set(bytes);
-  return { bytes: copy, buffer };
+  const copy = new Uint8Array(bytes);
+  return { bytes: copy, buffer: copy.buffer };
 }
 
 function settleInPlace(job: Job, bytes: Uint8Array): void {

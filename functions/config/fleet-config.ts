@@ -23,7 +23,7 @@ import * as z from './zod.ts';
  * ```
  */
 
-const ACCOUNT_ID = /^\d{12}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_ARN =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -130,7 +130,7 @@ const account = z
 // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccountsForParent.html
 const PARENT_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /** The member read role's name in the member stacks (infra/stacks/member-read-role-stack.ts). */
 export const DEFAULT_MEMBER_ROLE_NAME = 'WatchkeeperReadRole';
@@ -233,7 +233,6 @@ export const fleetConfigSchema = z
 export type FleetConfig = z.output<typeof fleetConfigSchema>;
 export type FleetAccount = FleetConfig['accounts'][number];
 export type ClusterFilter = NonNullable<FleetConfig['include']>;
-export type FleetOrganization = NonNullable<FleetConfig['organization']>;
 
 /** Parses a fleet config (already read from YAML/JSON); throws ConfigError naming each problem. */
 export function parseFleetConfig(raw: unknown, source = 'fleet config'): FleetConfig {

@@ -1,4 +1,5 @@
 import { FRAMEWORKS } from '../frameworks/index.ts';
+import { groupBy } from './group-by.ts';
 import type { K8sObject } from './k8s-types.ts';
 import { kindKeyOf } from './kinds.ts';
 import type {
@@ -158,12 +159,7 @@ export function evaluate(input: EvaluateInput): ScanResult {
   for (const waiver of policy.waivers) (isExpired(waiver, collectedAt) ? expired : active).push(waiver);
   // A failing finding is matched against the waivers of its own check only: with hundreds of
   // waivers and a million findings, trying every waiver on every failure was the slowest part.
-  const activeByCheck = new Map<string, Waiver[]>();
-  for (const waiver of active) {
-    const list = activeByCheck.get(waiver.checkId);
-    if (list) list.push(waiver);
-    else activeByCheck.set(waiver.checkId, [waiver]);
-  }
+  const activeByCheck = groupBy(active, (waiver) => waiver.checkId);
   const usedWaivers = new Set<Waiver>();
   const labelsOf = labelIndex(snapshot);
   const components = policy.systemComponents ?? [];

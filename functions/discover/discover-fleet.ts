@@ -95,7 +95,7 @@ export async function discoverFleet(input: DiscoverFleetInput): Promise<FleetDis
   }
   if (config.organization !== undefined) {
     const organization = config.organization;
-    const found = await listOrganization(input);
+    const found = await listOrganization(input, organization);
     skipped.push(...found.skipped);
     const planned = new Set(config.accounts.map((account) => account.accountId));
     for (const id of organization.excludeAccounts) planned.add(id);
@@ -159,9 +159,10 @@ function compareKeys(a: readonly (string | undefined)[], b: readonly (string | u
 }
 
 /** The organization's accounts, listed with the scanner's identity or `organization.roleArn`. */
-async function listOrganization(input: DiscoverFleetInput): ReturnType<typeof organizationAccounts> {
-  const organization = input.config.organization;
-  if (organization === undefined) return { accountIds: [], skipped: [] };
+async function listOrganization(
+  input: DiscoverFleetInput,
+  organization: NonNullable<FleetConfig['organization']>,
+): ReturnType<typeof organizationAccounts> {
   if (input.clients.organizations === undefined) {
     throw new Error(
       'the fleet config names an organization, but discovery was given no Organizations client',

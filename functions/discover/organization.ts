@@ -6,9 +6,8 @@ import {
   paginateListOrganizationalUnitsForParent,
 } from '@aws-sdk/client-organizations';
 import { classifyAwsError } from '../collect/aws-errors.ts';
+import { ACCOUNT_ID } from '../config/fleet-config.ts';
 import type { FleetSkip } from '../core/fleet.ts';
-
-const ACCOUNT_ID = /^\d{12}$/;
 
 /** Stands in for an account id in the skips about listing the organization itself. */
 export const ORGANIZATION_SKIP_ID = 'organization';

@@ -70,15 +70,11 @@ const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** node:fs, writing pieces as they are produced and overlapping their encoding with the writes. */
 const NODE_FS: ResultsFileSystem = {
-  mkdir: (dir, options) => nodeFs.mkdir(dir, options),
+  ...nodeFs,
   writeFile: (file, data) =>
     typeof data === 'string' || data instanceof Uint8Array
       ? nodeFs.writeFile(file, data)
       : pipeline(Readable.from(data), createWriteStream(file, { highWaterMark: WRITE_BUFFER_BYTES })),
-  rename: (from, to) => nodeFs.rename(from, to),
-  readFile: (file) => nodeFs.readFile(file),
-  readdir: (dir) => nodeFs.readdir(dir),
-  rm: (file, options) => nodeFs.rm(file, options),
 };
 
 export interface FileResultsStoreOptions {
