@@ -86,11 +86,6 @@ function isValidOutcome(outcome: Outcome): boolean {
   );
 }
 
-const copyRef = (ref: FrameworkRef): FrameworkRef => ({
-  framework: ref.framework,
-  requirement: ref.requirement,
-});
-
 const refKey = (ref: FrameworkRef) => `${ref.framework}\u0000${ref.requirement}`;
 
 /** Plain, frozen copies of framework references: shared by findings, so no one may change them. */
@@ -208,12 +203,22 @@ export function evaluate(input: EvaluateInput): ScanResult {
     const checkFrameworks = frozenRefs(meta.frameworks);
     const checkComponents = components.filter((component) => component.checks.includes(check.id));
     const checkWaivers = activeByCheck.get(check.id) ?? [];
+    // Outcomes that name the same requirements (some of their check's) share one frozen copy.
+    const narrowed = new Map<string, FrameworkRef[]>();
+    const narrowedRefs = (requirements: readonly FrameworkRef[]): FrameworkRef[] => {
+      const key = requirements.map(refKey).join('\u0001');
+      let refs = narrowed.get(key);
+      if (refs === undefined) {
+        refs = frozenRefs(requirements);
+        narrowed.set(key, refs);
+      }
+      return refs;
+    };
     for (const outcome of outcomes) {
-      // An outcome that names its own requirements (some of its check's) gets its own copy.
       const finding = toFinding(
         outcome,
         meta,
-        outcome.requirements ? outcome.requirements.map(copyRef) : checkFrameworks,
+        outcome.requirements ? narrowedRefs(outcome.requirements) : checkFrameworks,
       );
       if (finding.status === 'fail' && checkWaivers.length > 0) {
         const target = { clusterName: snapshot.cluster.name, finding, labels: labelsOf(finding.resource) };

@@ -122,6 +122,21 @@ describe('per-requirement status', () => {
     expect(result.findings[0]).not.toHaveProperty('requirements');
   });
 
+  it('gives outcomes naming the same requirements one frozen copy, apart from the check’s own list', () => {
+    const requirements = [RESTRICTED];
+    const narrowing = check('pod-caps', [BASELINE, RESTRICTED], () => [
+      { status: 'fail', resource: resource('api'), message: 'm', requirements },
+      { status: 'fail', resource: resource('db'), message: 'm', requirements: [{ ...RESTRICTED }] },
+      { status: 'pass', resource: resource('web'), message: 'm', requirements: [BASELINE] },
+    ]);
+    const [api, db, web] = run([narrowing]).findings;
+
+    expect(api?.frameworks).toBe(db?.frameworks);
+    expect(api?.frameworks).not.toBe(requirements);
+    expect(Object.isFrozen(api?.frameworks) && Object.isFrozen(api?.frameworks[0])).toBe(true);
+    expect(web?.frameworks).toEqual([BASELINE]);
+  });
+
   it('does not count a restricted-only failure against baseline', () => {
     const result = run([capabilities]);
     expect(requirement(result, 'pss-baseline', 'capabilities_baseline')).toEqual({

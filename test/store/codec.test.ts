@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../functions/checks/index.ts';
 import type { FleetManifest } from '../../functions/core/fleet.ts';
+import type { Finding, FrameworkRef } from '../../functions/core/model.ts';
 import {
   CorruptStoreObjectError,
   decodeManifest,
@@ -77,6 +78,34 @@ describe('result codec', () => {
     expect(lines).toHaveLength(result.findings.length + 3);
     expect(JSON.parse(lines[1]?.replace(/,$/, '') ?? '')).toEqual(result.findings[0]);
     expect(lines.at(-2)).toBe(']}');
+  });
+
+  it('writes each finding as JSON.stringify does, shared frozen framework lists included', () => {
+    const shared = Object.freeze([
+      Object.freeze({ framework: 'cis-eks-1.8.0', requirement: '4.2.1' }),
+      Object.freeze({ framework: 'pss-baseline', requirement: 'privileged' }),
+    ]) as FrameworkRef[];
+    const base = result.findings[0] as Finding;
+    const findings: Finding[] = [
+      { ...base, frameworks: shared },
+      {
+        ...base,
+        status: 'waived',
+        frameworks: shared,
+        waiver: { id: 'w', reason: 'r', owner: 'o', expires: 'e' },
+      },
+      // Not frozen: written out every time, and a change between findings shows.
+      { ...base, frameworks: [{ framework: 'nsa-cisa-1.2', requirement: 'pod-security' }] },
+      { ...base, message: 'quotes " and \\ and \u2028 and ü', path: undefined, evidence: { a: null, b: 1 } },
+      { ...base, frameworks: shared, evidence: undefined },
+    ];
+    const lines = encodeResult({ ...result, findings })
+      .split('\n')
+      .slice(1, -2);
+
+    expect(lines).toEqual(
+      findings.map((finding, i) => `${JSON.stringify(finding)}${i < findings.length - 1 ? ',' : ''}`),
+    );
   });
 
   it('writes a result without findings as valid JSON', () => {
