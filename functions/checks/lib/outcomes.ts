@@ -2,24 +2,40 @@ import type { Outcome, ResourceRef } from '../../core/model.ts';
 
 type Extras = Pick<Outcome, 'path' | 'evidence'>;
 
-export function pass(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
-  return { status: 'pass', resource, message, ...extras };
+/**
+ * An outcome built field by field, the extras only when set: checks make close to a million of
+ * these at 150,000 pods, and a spread of `extras` gave them as many shapes as call sites.
+ */
+function outcome(
+  status: Outcome['status'],
+  resource: ResourceRef,
+  message: string,
+  extras?: Extras,
+): Outcome {
+  const made: Outcome = { status, resource, message };
+  if (extras?.path !== undefined) made.path = extras.path;
+  if (extras?.evidence !== undefined) made.evidence = extras.evidence;
+  return made;
 }
 
-export function fail(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
-  return { status: 'fail', resource, message, ...extras };
+export function pass(resource: ResourceRef, message: string, extras?: Extras): Outcome {
+  return outcome('pass', resource, message, extras);
 }
 
-export function manual(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
-  return { status: 'manual', resource, message, ...extras };
+export function fail(resource: ResourceRef, message: string, extras?: Extras): Outcome {
+  return outcome('fail', resource, message, extras);
 }
 
-export function inherited(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
-  return { status: 'inherited', resource, message, ...extras };
+export function manual(resource: ResourceRef, message: string, extras?: Extras): Outcome {
+  return outcome('manual', resource, message, extras);
 }
 
-export function notEvaluated(resource: ResourceRef, message: string, extras: Extras = {}): Outcome {
-  return { status: 'not_evaluated', resource, message, ...extras };
+export function inherited(resource: ResourceRef, message: string, extras?: Extras): Outcome {
+  return outcome('inherited', resource, message, extras);
+}
+
+export function notEvaluated(resource: ResourceRef, message: string, extras?: Extras): Outcome {
+  return outcome('not_evaluated', resource, message, extras);
 }
 
 /** The EKS cluster itself as a resource. */

@@ -299,15 +299,19 @@ function outcome(
   detail: string,
   options: FindingOptions,
 ): Outcome {
-  const evidence = { ...divergenceEvidence(workload), ...options.evidence };
-  return {
+  const evidence = workload.divergence
+    ? { ...divergenceEvidence(workload), ...options.evidence }
+    : options.evidence;
+  // Field by field, as lib/outcomes.ts builds them: one shape for every workload outcome.
+  const made: Outcome = {
     status,
     resource: workload.resource,
     message: `${describeWorkload(workload)}: ${detail}.`,
-    ...(options.path !== undefined ? { path: options.path } : {}),
-    ...(Object.keys(evidence).length > 0 ? { evidence } : {}),
-    ...(options.requirements ? { requirements: options.requirements.map((ref) => ({ ...ref })) } : {}),
   };
+  if (options.path !== undefined) made.path = options.path;
+  if (evidence !== undefined && Object.keys(evidence).length > 0) made.evidence = evidence;
+  if (options.requirements) made.requirements = options.requirements.map((ref) => ({ ...ref }));
+  return made;
 }
 
 /** A failed finding about a workload: `<workload>: <detail>.` */
