@@ -20,6 +20,7 @@ import {
   PageDecoderLostError,
   type PageDecoderOptions,
 } from './page-decoder.ts';
+import { unreadArrayMembers } from './project.ts';
 
 /*
  * Why this adapter sends its list calls itself instead of using the typed APIs
@@ -33,8 +34,8 @@ import {
  * - Both deserialize every item into model classes (Date objects, renamed fields such as
  *   `_from`) that the projection then turns back into plain JSON; with 150,000 pods that
  *   is a lot of throw-away objects. Here a page is `JSON.parse`d once, without its
- *   `managedFields` (`managed-fields.ts`; cut in a worker thread for large pages,
- *   `page-decoder.ts`), and projected.
+ *   `managedFields` and the status arrays no check reads (`unread-members.ts`; cut in a
+ *   worker thread for large pages, `page-decoder.ts`), and projected.
  *
  * Everything that matters for security still comes from client-node: `KubeConfig` resolves
  * the server, CA, client certificates, proxies and authentication (kubeconfig users, exec
@@ -177,7 +178,9 @@ export class ClientNodeKubeReader implements KubeReader {
     const what = `listing ${kind} (GET ${path})`;
     const query: Record<string, string> = { limit: String(request.limit) };
     if (request.continueToken) query.continue = request.continueToken;
-    const fetchAndDecode = async () => this.#pages.decode(await this.#get(path, what, query, request.signal));
+    const unread = unreadArrayMembers(kind);
+    const fetchAndDecode = async () =>
+      this.#pages.decode(await this.#get(path, what, query, request.signal), unread);
     let page: DecodedPage;
     try {
       page = await fetchAndDecode();
@@ -380,7 +383,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `text` is the page decoded with its managedFields cut out; `bytes` the page as received. */
+/** `text` is the page decoded with its unread members cut out; `bytes` the page as received. */
 function parseListPage(what: string, text: string, bytes: Uint8Array): KubeListPage {
   let data: unknown;
   try {

@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { managedFieldsCutter, withoutManagedFields } from './managed-fields.ts';
+import { MANAGED_FIELDS, unreadMembersCutter, withoutMembers } from './unread-members.ts';
 
 /**
  * Turns a list page as received (UTF-8 bytes) into the text the reader parses: decoded, with
- * every `managedFields` member cut out (`managed-fields.ts`).
+ * the array members no check reads (`managedFields`, a Pod's status arrays) cut out
+ * (`unread-members.ts`).
  *
  * On a host with more than one CPU, pages of `minWorkerBytes` or more are decoded and cut in a
  * worker thread while the main thread parses and projects the pages before them: the cut is a
@@ -39,12 +40,12 @@ const DEFAULT_MIN_WORKER_BYTES = 256 * 1024;
  */
 const WORKER_SOURCE = `'use strict';
 const { parentPort } = require('node:worker_threads');
-const cut = (${managedFieldsCutter.toString()})();
+const cut = (${unreadMembersCutter.toString()})();
 const decoder = new TextDecoder();
 parentPort.on('message', (job) => {
   let text;
   try {
-    text = cut(decoder.decode(job.bytes));
+    text = cut(decoder.decode(job.bytes), job.names);
   } catch {
     text = undefined;
   }
@@ -52,7 +53,7 @@ parentPort.on('message', (job) => {
 });
 `;
 
-/** A page: the text to parse (decoded, managedFields cut out) and its bytes as received. */
+/** A page: the text to parse (decoded, unread members cut out) and its bytes as received. */
 export interface DecodedPage {
   text: string;
   bytes: Uint8Array;
@@ -66,6 +67,7 @@ export class PageDecoderLostError extends Error {
 interface Job {
   resolve: (page: DecodedPage) => void;
   reject: (error: Error) => void;
+  names: readonly string[];
 }
 
 interface Reply {
@@ -77,8 +79,8 @@ interface Reply {
 const decoder = new TextDecoder();
 
 /** Decodes and cuts in the calling thread. */
-export function decodePageInPlace(bytes: Uint8Array): DecodedPage {
-  return { text: withoutManagedFields(decoder.decode(bytes)), bytes };
+export function decodePageInPlace(bytes: Uint8Array, names: readonly string[] = MANAGED_FIELDS): DecodedPage {
+  return { text: withoutMembers(decoder.decode(bytes), names), bytes };
 }
 
 export class PageDecoder {
@@ -105,15 +107,16 @@ export class PageDecoder {
 
   /**
    * Takes the bytes over: when they go to the worker, the caller's array is left empty (its
-   * buffer detached), and the page's bytes are in the answer.
+   * buffer detached), and the page's bytes are in the answer. `names`: the array members to
+   * cut (`unreadArrayMembers` of the page's kind).
    */
-  decode(bytes: Uint8Array): Promise<DecodedPage> {
+  decode(bytes: Uint8Array, names: readonly string[] = MANAGED_FIELDS): Promise<DecodedPage> {
     if (this.#closed) return Promise.reject(new Error('the page decoder is closed'));
     const worker =
       this.#useWorker && !this.#workerFailed && bytes.byteLength >= this.#minWorkerBytes
         ? this.#ensureWorker()
         : undefined;
-    if (!worker) return new Promise((resolve, reject) => settleInPlace({ resolve, reject }, bytes));
+    if (!worker) return new Promise((resolve, reject) => settleInPlace({ resolve, reject, names }, bytes));
     // Only a buffer that is exactly the page can be moved; a view into a larger or shared one
     // (a Buffer from Node's pool) is copied out first.
     const buffer = bytes.buffer;
@@ -123,13 +126,13 @@ export class PageDecoder {
         : ownCopy(bytes);
     const id = this.#nextId++;
     return new Promise<DecodedPage>((resolve, reject) => {
-      this.#jobs.set(id, { resolve, reject });
+      this.#jobs.set(id, { resolve, reject, names });
       try {
-        worker.postMessage({ id, bytes: own.bytes }, [own.buffer]);
+        worker.postMessage({ id, bytes: own.bytes, names }, [own.buffer]);
       } catch {
         // A buffer Node will not let go of (marked untransferable) stays here: done in place.
         this.#jobs.delete(id);
-        settleInPlace({ resolve, reject }, own.bytes);
+        settleInPlace({ resolve, reject, names }, own.bytes);
       }
     });
   }
@@ -185,7 +188,7 @@ function ownCopy(bytes: Uint8Array): { bytes: Uint8Array; buffer: ArrayBuffer } 
 
 function settleInPlace(job: Job, bytes: Uint8Array): void {
   try {
-    job.resolve(decodePageInPlace(bytes));
+    job.resolve(decodePageInPlace(bytes, job.names));
   } catch (error) {
     job.reject(error instanceof Error ? error : new Error(String(error)));
   }

@@ -3,6 +3,7 @@ import type { K8sKind } from '../core/kinds.ts';
 import { apiVersionOf, K8S_KINDS } from '../core/kinds.ts';
 import { redactContainer, redactObject } from './redact.ts';
 import { shareContainer, shareMounts, shareObject } from './share.ts';
+import { MANAGED_FIELDS } from './unread-members.ts';
 
 /**
  * Reduces an object from a cluster or a manifest to the fields in `core/k8s-types.ts`, so a
@@ -318,6 +319,63 @@ const BODY: Record<K8sKind, Shape> = {
   mutatingwebhookconfigurations: WEBHOOKS,
   customresourcedefinitions: { spec: { group: 'string', names: { kind: 'string', plural: 'string' } } },
 };
+
+/**
+ * Array members of a kind's objects that the list reader may cut out of a page's text before
+ * parsing it (`unread-members.ts`), at any depth: `managedFields` for every kind, and the
+ * status and scheduling arrays of the kinds that send many — a Pod's conditions, container
+ * statuses and tolerations are most of what `JSON.parse` spends on a Pod once its
+ * `managedFields` are gone. A name may be listed only if `BODY` keeps no member of that name
+ * anywhere in the kind (a test walks the shapes), and no `json` field of the kind can hold one:
+ * the API server prunes unknown fields of these built-in kinds, and no probe, lifecycle,
+ * selector or volume source has such a member.
+ */
+const POD_SPEC_ARRAYS = [
+  'tolerations',
+  'topologySpreadConstraints',
+  'imagePullSecrets',
+  'readinessGates',
+  'hostAliases',
+  'resizePolicy',
+];
+const CONTROLLER_ARRAYS = ['conditions', ...POD_SPEC_ARRAYS];
+const CUT_ARRAYS: Partial<Record<K8sKind, readonly string[]>> = {
+  pods: [
+    ...POD_SPEC_ARRAYS,
+    'conditions',
+    'containerStatuses',
+    'initContainerStatuses',
+    'ephemeralContainerStatuses',
+    'resourceClaimStatuses',
+    'podIPs',
+    'hostIPs',
+  ],
+  nodes: ['conditions', 'images', 'volumesAttached', 'volumesInUse'],
+  deployments: CONTROLLER_ARRAYS,
+  replicasets: CONTROLLER_ARRAYS,
+  statefulsets: CONTROLLER_ARRAYS,
+  daemonsets: CONTROLLER_ARRAYS,
+  replicationcontrollers: CONTROLLER_ARRAYS,
+  jobs: CONTROLLER_ARRAYS,
+  cronjobs: POD_SPEC_ARRAYS,
+};
+
+const UNREAD_ARRAYS = new Map(
+  Object.entries(CUT_ARRAYS).map(([kind, names]) => [kind, [...MANAGED_FIELDS, ...names]]),
+);
+
+/** The array members of `kind` that may be cut from a list page before parsing (see `CUT_ARRAYS`). */
+export function unreadArrayMembers(kind: K8sKind): readonly string[] {
+  return UNREAD_ARRAYS.get(kind) ?? MANAGED_FIELDS;
+}
+
+/**
+ * The shapes the projection keeps of a kind, for the test that no cut member is kept: its
+ * metadata and body, and (for every kind, to err on the safe side) a container's.
+ */
+export function keptShape(kind: K8sKind): unknown {
+  return [METADATA, BODY[kind], CONTAINER];
+}
 
 /** client-node model classes rename JSON fields that are reserved words. */
 const MODEL_ALIASES: Record<string, string> = {

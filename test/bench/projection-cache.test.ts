@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { generateCluster } from '../../bench/generate.ts';
 import { workloads } from '../../functions/checks/lib/workloads.ts';
-import { ProjectionCache, toSnapshotObject } from '../../functions/collect/project.ts';
-import { kindKeyOf } from '../../functions/core/kinds.ts';
+import { ProjectionCache, toSnapshotObject, unreadArrayMembers } from '../../functions/collect/project.ts';
+import { MANAGED_FIELDS, withoutMembers } from '../../functions/collect/unread-members.ts';
+import { type K8sKind, kindKeyOf } from '../../functions/core/kinds.ts';
 import type { ClusterSnapshot } from '../../functions/core/model.ts';
 import { newSnapshot } from '../../functions/core/snapshot.ts';
 
@@ -66,5 +67,35 @@ describe('workloads() on shared parts', () => {
     expect(fast).toEqual(slow);
     expect(fast.filter((workload) => workload.divergence).length).toBeGreaterThan(0);
     expect(fast.length).toBeLessThan(shared.k8s.pods.length);
+  });
+});
+
+describe('unread members cut from list pages on a generated cluster', () => {
+  it('leaves every projected object as it is when parsed whole', () => {
+    // Each kind's objects as one list page, cut as the reader cuts it and parsed whole.
+    const byKind = new Map<K8sKind, unknown[]>();
+    for (const raw of generateCluster('1k').objects()) {
+      const kind = kindKeyOf(String(raw.kind));
+      if (kind !== undefined) byKind.set(kind, [...(byKind.get(kind) ?? []), raw]);
+    }
+    let cutMembers = 0;
+    for (const [kind, items] of byKind) {
+      const page = JSON.stringify({ kind: 'List', metadata: {}, items });
+      const cut = withoutMembers(page, unreadArrayMembers(kind));
+      cutMembers += page.length - cut.length;
+      const whole = (JSON.parse(page) as { items: unknown[] }).items;
+      const fromCut = (JSON.parse(cut) as { items: unknown[] }).items;
+      expect(
+        fromCut.map((raw) => toSnapshotObject(kind, raw)),
+        kind,
+      ).toEqual(whole.map((raw) => toSnapshotObject(kind, raw)));
+    }
+    // The Pods' status arrays and tolerations are there to cut, not only managedFields.
+    const pods = JSON.stringify(byKind.get('pods'));
+    expect(withoutMembers(pods, MANAGED_FIELDS)).toMatch(/"containerStatuses":\[/);
+    expect(withoutMembers(pods, unreadArrayMembers('pods'))).not.toMatch(
+      /"(containerStatuses|tolerations)":\[/,
+    );
+    expect(cutMembers).toBeGreaterThan(0);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '../../functions/collect/client-node-reader.ts';
 import type { CollectInput, CollectProgressEvent } from '../../functions/collect/collector.ts';
 import { collectSnapshot } from '../../functions/collect/collector.ts';
+import { unreadArrayMembers } from '../../functions/collect/project.ts';
 import type { ReadKind } from '../../functions/core/kinds.ts';
 import type { EmulatorOptions, RunningEmulator } from '../../functions/emulator/index.ts';
 import { makePods, startTestEmulator, TEST_CLUSTER, testToken } from '../helpers/emulator.ts';
@@ -202,6 +203,28 @@ describe('live collection against the emulator', () => {
     const podLists = requestsTo(shared, '/api/v1/pods').filter((r) => shared.requests.indexOf(r) >= before);
     expect(podLists).toHaveLength(4);
     expect(podLists[0]?.path).toBe(podLists[1]?.path);
+  });
+
+  it('asks the decoding worker to cut the members the projection leaves out of each kind', async () => {
+    // Prepare: a worker program that answers every page with the names it was asked to cut.
+    const reader = readerFor(shared, {
+      pageDecoding: {
+        worker: true,
+        minWorkerBytes: 0,
+        workerSource: `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (job) => parentPort.postMessage(
+  { id: job.id, text: JSON.stringify({ items: [job.names] }), bytes: job.bytes }, [job.bytes.buffer]));`,
+      },
+    });
+
+    // Act
+    const pods = await reader.listPage('pods', { limit: 500 });
+    const roles = await reader.listPage('roles', { limit: 500 });
+
+    // Assess
+    expect(pods.items).toEqual([unreadArrayMembers('pods')]);
+    expect(pods.items[0]).toContain('containerStatuses');
+    expect(roles.items).toEqual([['managedFields']]);
   });
 
   it('redacts what it reads before it reaches the snapshot', async () => {

@@ -12,6 +12,7 @@ import {
   PageDecoderLostError,
   type PageDecoderOptions,
 } from '../../functions/collect/page-decoder.ts';
+import { unreadArrayMembers } from '../../functions/collect/project.ts';
 
 const MANAGED = [
   {
@@ -69,6 +70,30 @@ describe('PageDecoder', () => {
     expect(decoded.text).toBe(inPlace.text);
     expect(decoded.text).not.toContain('managedFields');
     expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(400));
+  });
+
+  it('cuts the members it is given for the page, in the worker as in place', async () => {
+    // Prepare: pods with status arrays, cut as the reader cuts a Pod page.
+    const decoder = decoderWith({ worker: true, minWorkerBytes: 1024 });
+    const items = Array.from({ length: 200 }, (_, i) => ({
+      metadata: { name: `p-${i}`, managedFields: MANAGED },
+      spec: { tolerations: [{ key: 'k', operator: 'Exists' }], nodeName: 'n' },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    }));
+    const text = JSON.stringify({ kind: 'PodList', items });
+    const names = unreadArrayMembers('pods');
+
+    // Act
+    const decoded = await decoder.decode(new TextEncoder().encode(text), names);
+
+    // Assess
+    expect(decoder.workerRunning).toBe(true);
+    expect(decoded.text).toBe(decodePageInPlace(new TextEncoder().encode(text), names).text);
+    expect((JSON.parse(decoded.text) as { items: unknown[] }).items[0]).toEqual({
+      metadata: { name: 'p-0' },
+      spec: { nodeName: 'n' },
+      status: { phase: 'Running' },
+    });
   });
 
   it('answers concurrent pages each with its own text', async () => {

@@ -1,7 +1,13 @@
 import { loadYaml, V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { MAX_ANNOTATION_LENGTH, projectObject } from '../../functions/collect/project.ts';
+import {
+  keptShape,
+  MAX_ANNOTATION_LENGTH,
+  projectObject,
+  unreadArrayMembers,
+} from '../../functions/collect/project.ts';
 import type { ConfigMap, NetworkPolicy, Pod, PodController } from '../../functions/core/k8s-types.ts';
+import { K8S_KINDS, type K8sKind } from '../../functions/core/kinds.ts';
 
 function rawPod(): Record<string, unknown> {
   return {
@@ -238,5 +244,42 @@ describe('projectObject', () => {
     expect(projectObject('pods', 'pod')).toBeUndefined();
     expect(projectObject('pods', { metadata: {} })).toBeUndefined();
     expect(projectObject('pods', { metadata: { name: 42 } })).toBeUndefined();
+  });
+});
+
+describe('unreadArrayMembers', () => {
+  /** Every member name a shape keeps, at any depth. */
+  function keptNames(shape: unknown, into = new Set<string>()): Set<string> {
+    if (Array.isArray(shape)) for (const item of shape) keptNames(item, into);
+    else if (typeof shape === 'object' && shape !== null) {
+      for (const [name, inner] of Object.entries(shape)) {
+        into.add(name);
+        keptNames(inner, into);
+      }
+    }
+    return into;
+  }
+
+  it('names no member the projection keeps, for every kind', () => {
+    for (const kind of Object.keys(K8S_KINDS) as K8sKind[]) {
+      const cut = unreadArrayMembers(kind);
+      expect(cut, kind).toContain('managedFields');
+      const kept = keptNames(keptShape(kind));
+      // The walk reaches into pod specs and containers.
+      expect(kept.has('volumeMounts') && kept.has('uid'), kind).toBe(true);
+      expect(
+        cut.filter((name) => kept.has(name)),
+        kind,
+      ).toEqual([]);
+    }
+  });
+
+  it('cuts the status and scheduling arrays of Pods, controllers and nodes', () => {
+    expect(unreadArrayMembers('pods')).toEqual(
+      expect.arrayContaining(['containerStatuses', 'conditions', 'tolerations']),
+    );
+    expect(unreadArrayMembers('deployments')).toEqual(expect.arrayContaining(['conditions', 'tolerations']));
+    expect(unreadArrayMembers('nodes')).toEqual(expect.arrayContaining(['images', 'conditions']));
+    expect(unreadArrayMembers('roles')).toEqual(['managedFields']);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { withoutManagedFields } from '../../functions/collect/managed-fields.ts';
+import { MANAGED_FIELDS, withoutMembers } from '../../functions/collect/unread-members.ts';
+
+const withoutManagedFields = (text: string) => withoutMembers(text, MANAGED_FIELDS);
 
 const MANAGED = [
   {
@@ -12,25 +14,25 @@ const MANAGED = [
   },
 ];
 
-/** The same value with every `managedFields` member removed, wherever it is. */
-function withoutMember(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutMember);
+/** The same value with every array member named in `names` removed, wherever it is. */
+function withoutMember(value: unknown, names: readonly string[] = MANAGED_FIELDS): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutMember(item, names));
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([key, v]) => !(key === 'managedFields' && Array.isArray(v)))
-      .map(([key, v]) => [key, withoutMember(v)]),
+      .filter(([key, v]) => !(names.includes(key) && Array.isArray(v)))
+      .map(([key, v]) => [key, withoutMember(v, names)]),
   );
 }
 
-function expectCut(value: unknown): string {
+function expectCut(value: unknown, names: readonly string[] = MANAGED_FIELDS): string {
   const text = JSON.stringify(value);
-  const cut = withoutManagedFields(text);
-  expect(JSON.parse(cut)).toEqual(withoutMember(value));
+  const cut = withoutMembers(text, names);
+  expect(JSON.parse(cut)).toEqual(withoutMember(value, names));
   return cut;
 }
 
-describe('withoutManagedFields', () => {
+describe('withoutMembers, managedFields only', () => {
   it('cuts the member from every item of a list page, wherever it sits in metadata', () => {
     const page = {
       kind: 'PodList',
@@ -97,5 +99,53 @@ describe('withoutManagedFields', () => {
     expect(withoutManagedFields(plain)).toBe(plain);
     const pretty = JSON.stringify({ items: [{ metadata: { managedFields: MANAGED } }] }, null, 1);
     expect(withoutManagedFields(pretty)).toBe(pretty);
+  });
+});
+
+describe('withoutMembers, several names', () => {
+  const NAMES = ['conditions', 'containerStatuses', 'tolerations', 'managedFields'];
+
+  it('cuts adjacent members whether they come first, between others or last', () => {
+    const pod = {
+      metadata: { managedFields: MANAGED, name: 'a' },
+      spec: { tolerations: [{ key: 'k', operator: 'Exists' }], nodeName: 'n', containers: [{ name: 'c' }] },
+      status: {
+        conditions: [{ type: 'Ready', status: 'True' }],
+        containerStatuses: [{ name: 'c', state: { running: {} } }],
+        phase: 'Running',
+        podIP: '10.0.0.1',
+      },
+      last: { conditions: [], containerStatuses: [[1, [2]], { a: ']' }] },
+      only: { tolerations: [] },
+    };
+    const cut = expectCut({ items: [pod, pod] }, NAMES);
+    expect(cut).not.toMatch(/conditions|containerStatuses|tolerations|managedFields/);
+  });
+
+  it('cuts only exact names with array values, never a longer name, an object or a string', () => {
+    const value = {
+      myconditions: [1],
+      conditionsX: [2],
+      conditions: { type: 'object value kept' },
+      status: { conditions: 'a string kept' },
+      note: 'x "conditions":[1] in a string',
+    };
+    const text = JSON.stringify(value);
+    expect(withoutMembers(text, NAMES)).toBe(text);
+  });
+
+  it('leaves a member whose name holds an escaped quote, and cuts one after an escaped backslash', () => {
+    const escapedQuote = JSON.stringify({ 'a"conditions': [1], b: 2 });
+    expect(escapedQuote).toContain('\\"conditions":[');
+    expect(JSON.parse(escapedQuote)).toEqual({ 'a"conditions': [1], b: 2 });
+    expect(withoutMembers(escapedQuote, NAMES)).toBe(escapedQuote);
+    const backslashValue = { x: 'ends with \\', conditions: [1], y: 'q"[' };
+    expect(JSON.parse(expectCut(backslashValue, NAMES))).toEqual({ x: 'ends with \\', y: 'q"[' });
+  });
+
+  it('keeps the very same text when no name is given or none occurs', () => {
+    const text = JSON.stringify({ items: [{ status: { conditions: [1] } }] });
+    expect(withoutMembers(text, [])).toBe(text);
+    expect(withoutMembers(text, ['images'])).toBe(text);
   });
 });
