@@ -4,6 +4,7 @@
  * parameters and match whole name parts: `checkout-staging` is staging, `prodigy` is nothing.
  */
 import type { CheckParams, Snapshot } from '../../core/model.ts';
+import { wordPattern } from './words.ts';
 
 export type Stage = 'production' | 'non-production' | 'unknown';
 
@@ -11,8 +12,7 @@ export type Stage = 'production' | 'non-production' | 'unknown';
 export const STAGE_KEYS: readonly string[] = ['env', 'environment', 'stage'];
 
 function hasWord(text: string, word: string): boolean {
-  const escaped = word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[-_.:/\\s])${escaped}($|[-_.:/\\s])`).test(text.toLowerCase());
+  return wordPattern(word.toLowerCase(), '-_.:/\\s').test(text.toLowerCase());
 }
 
 /** The stage a value names; non-production words win (`pre-prod`, `non-prod`). */

@@ -2,6 +2,7 @@ import type { Check, Outcome } from '../../core/model.ts';
 import { imageSource } from '../lib/images.ts';
 import { indexWorkloads, loadBalancerScheme, namespaceOf } from '../lib/network.ts';
 import { clusterResource, fail, pass } from '../lib/outcomes.ts';
+import { wordPattern } from '../lib/words.ts';
 import {
   containersOf,
   describeWorkload,
@@ -12,8 +13,7 @@ import {
 
 /** Does a name (`grafana`, `team-grafana-0`) carry the word, bounded by `-`, `_`, `.` or the ends? */
 function hasWord(name: string, word: string): boolean {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[-_.])${escaped}([-_.]|$)`, 'i').test(name);
+  return wordPattern(word, '-_.', 'i').test(name);
 }
 
 /**
@@ -22,11 +22,14 @@ function hasWord(name: string, word: string): boolean {
  * (`weaveworks/scope`), anything else a word in the object name or the image name.
  */
 function sensitiveMatch(names: readonly string[], images: readonly string[], entries: readonly string[]) {
+  // Each image is parsed once, not once per entry of the list.
+  const sources = images.map((image) => {
+    const repository = imageSource(image).repository.toLowerCase();
+    return { image, repository, last: repository.slice(repository.lastIndexOf('/') + 1) };
+  });
   for (const entry of entries) {
     const lower = entry.toLowerCase();
-    for (const image of images) {
-      const repository = imageSource(image).repository.toLowerCase();
-      const last = repository.slice(repository.lastIndexOf('/') + 1);
+    for (const { image, repository, last } of sources) {
       const hit = lower.endsWith('/')
         ? repository.startsWith(lower) || repository.includes(`/${lower}`)
         : lower.includes('/')
