@@ -146,6 +146,32 @@ describe('workloads: controllers and their pods', () => {
     ).toEqual(['pass DaemonSet/agent', 'fail Pod/agent-bb spec.containers[1].securityContext.privileged']);
   });
 
+  it('tells apart pods whose parts are the very same objects but one setting', () => {
+    // Pods as the collector shares them: the sidecar's parts are one set of objects, so the
+    // pods are compared by identity, and what differs must still show.
+    const injected = withSidecar(template);
+    const shared = snapshotOf(controller('DaemonSet', 'agent'));
+    const same = (name: string, extra: Partial<PodSpec> = {}) =>
+      pod(name, { ...injected, ...extra }, owner('DaemonSet', 'agent', 'uid-agent'));
+    for (const object of [
+      same('agent-a'),
+      same('agent-b'),
+      same('agent-c', { hostPID: true }),
+      same('agent-d', { serviceAccountName: 'other' }),
+      same('agent-e', { volumes: [{ name: 'data', hostPath: { path: '/data' } }] }),
+    ]) {
+      shared.k8s.pods.push(object as (typeof shared.k8s.pods)[number]);
+    }
+
+    expect(listed(shared)).toEqual([
+      'DaemonSet/agent',
+      'Pod/agent-a <DaemonSet/agent x2>',
+      'Pod/agent-c <DaemonSet/agent x1>',
+      'Pod/agent-d <DaemonSet/agent x1>',
+      'Pod/agent-e <DaemonSet/agent x1>',
+    ]);
+  });
+
   it('reports pods that differ in different ways separately', () => {
     const snapshot = snapshotOf(
       controller('DaemonSet', 'agent'),

@@ -369,6 +369,55 @@ function sameAsTemplate(pod: Spec, template: Spec): boolean {
   return true;
 }
 
+/** Short names for objects by identity, so a Pod's compared parts can be named without writing them out. */
+class Identities {
+  readonly #ids = new WeakMap<object, number>();
+  #next = 0;
+
+  of(value: unknown): string {
+    if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? '-';
+    let id = this.#ids.get(value);
+    if (id === undefined) {
+      id = this.#next++;
+      this.#ids.set(value, id);
+    }
+    return `#${id}`;
+  }
+}
+
+/**
+ * Every value `project` reads from a pod spec, by identity: two Pods with the same key project
+ * to the same text, so the Pods an admission webhook changed alike (sharing their parts, as
+ * the collector makes them) are projected once. Pods whose parts are equal but separate objects
+ * get different keys and are simply projected each.
+ */
+function identityKey(spec: Spec, ids: Identities): string {
+  const parts = [
+    spec.hostNetwork === true,
+    spec.hostPID === true,
+    spec.hostIPC === true,
+    ids.of(spec.hostUsers),
+    ids.of(spec.securityContext),
+    ids.of(spec.os),
+    ids.of(spec.serviceAccountName || spec.serviceAccount || 'default'),
+    ids.of(spec.automountServiceAccountToken),
+  ];
+  // A volume by its fields: the collector shares a volume's source, not the volume itself.
+  for (const volume of spec.volumes ?? []) {
+    if (isInjectedTokenVolume(volume)) continue;
+    parts.push('volume');
+    const fields = volume as unknown as Record<string, unknown>;
+    for (const field in fields) parts.push(field, ids.of(fields[field]));
+  }
+  for (const list of CONTAINER_LISTS) {
+    for (const container of spec[list] ?? []) {
+      parts.push(list, ids.of(container.name));
+      for (const field of COMPARED_CONTAINER_FIELDS) parts.push(ids.of(container[field]));
+    }
+  }
+  return parts.join(',');
+}
+
 /** What differs between a Pod and its template, in short phrases; empty when nothing does. */
 function differences(pod: Projection, template: Projection): string[] {
   if (pod.whole === template.whole) return [];
@@ -470,6 +519,9 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
 
   const templates = new Map<Controller, Projection>();
   const memo = new WeakMap<object, string>();
+  const ids = new Identities();
+  /** Per controller and Pod identity key: what the Pod's projection and differences came to. */
+  const compared = new Map<string, { whole: string; found: string[] }>();
   const groups = new Map<string, { index: number; pods: number }>();
   for (const pod of snapshot.k8s.pods) {
     if (!pod.spec) continue;
@@ -489,15 +541,22 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
       continue;
     }
     if (sameAsTemplate(pod.spec, templateSpec)) continue;
-    let template = templates.get(top);
-    if (!template) {
-      template = project(templateSpec, memo);
-      templates.set(top, template);
+    const topKey = key(top.resource.kind, top.metadata.namespace, top.metadata.name);
+    const podKey = `${topKey}\u0000${identityKey(pod.spec, ids)}`;
+    let comparison = compared.get(podKey);
+    if (comparison === undefined) {
+      let template = templates.get(top);
+      if (!template) {
+        template = project(templateSpec, memo);
+        templates.set(top, template);
+      }
+      const projection = project(pod.spec, memo);
+      comparison = { whole: projection.whole, found: differences(projection, template) };
+      compared.set(podKey, comparison);
     }
-    const projection = project(pod.spec, memo);
-    const found = differences(projection, template);
+    const { whole, found } = comparison;
     if (found.length === 0) continue;
-    const group = `${key(top.resource.kind, top.metadata.namespace, top.metadata.name)}\u0000${projection.whole}`;
+    const group = `${topKey}\u0000${whole}`;
     const seen = groups.get(group);
     if (seen) {
       seen.pods += 1;
