@@ -4,7 +4,7 @@
  * scanned cluster's account and region filled in, and the registries that no longer receive
  * updates.
  */
-import { globToRegExp } from '../../core/glob.ts';
+import { globMatch } from '../../core/glob.ts';
 import type { Snapshot } from '../../core/model.ts';
 import { type ImageReference, parseImageReference } from './pod-security.ts';
 
@@ -86,22 +86,8 @@ export function allowedBy(source: ImageSource, patterns: readonly string[]): str
   return patterns.find((pattern) => patternMatches(pattern, source));
 }
 
-/**
- * Compiled patterns: a check asks about every container image of the cluster against the same
- * few patterns, and compiling a glob costs more than matching it. Patterns come from the
- * policy, not from clusters; the cache is bounded all the same.
- */
-const compiledPatterns = new Map<string, RegExp>();
-const MAX_COMPILED_PATTERNS = 1000;
-
 function patternMatches(pattern: string, source: ImageSource): boolean {
-  let regExp = compiledPatterns.get(pattern);
-  if (!regExp) {
-    if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) compiledPatterns.clear();
-    regExp = globToRegExp(pattern);
-    compiledPatterns.set(pattern, regExp);
-  }
-  return regExp.test(pattern.includes('/') ? source.location : source.registry);
+  return globMatch(pattern, pattern.includes('/') ? source.location : source.registry);
 }
 
 /**
