@@ -579,14 +579,25 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
   return result;
 }
 
+/**
+ * The containers of each workload object, listed once: some thirty checks ask for them, and at
+ * 150,000 pods making the references (and their paths) anew for each was more than a million
+ * objects. Keyed weakly by the workload, which, like the snapshot, is never changed.
+ */
+const listedContainers = new WeakMap<object, readonly ContainerRef[]>();
+
 /** Every container of a pod spec: regular, init and ephemeral (Pod Security Admission visits all three). */
-export function containersOf(workload: Pick<Workload, 'spec' | 'specPath'>): ContainerRef[] {
+export function containersOf(workload: Pick<Workload, 'spec' | 'specPath'>): readonly ContainerRef[] {
+  const known = listedContainers.get(workload);
+  if (known !== undefined) return known;
   const refs: ContainerRef[] = [];
   for (const list of CONTAINER_LISTS) {
     workload.spec[list]?.forEach((container, index) => {
-      refs.push({ container, list, index, path: `${workload.specPath}.${list}[${index}]` });
+      refs.push(Object.freeze({ container, list, index, path: `${workload.specPath}.${list}[${index}]` }));
     });
   }
+  Object.freeze(refs);
+  listedContainers.set(workload, refs);
   return refs;
 }
 
