@@ -35,7 +35,8 @@ import { unreadArrayMembers } from './project.ts';
  *   `_from`) that the projection then turns back into plain JSON; with 150,000 pods that
  *   is a lot of throw-away objects. Here a page is `JSON.parse`d once, without its
  *   `managedFields` and the status arrays no check reads (`unread-members.ts`; cut in a
- *   worker thread for large pages, `page-decoder.ts`), and projected.
+ *   worker thread for large pages, `page-decoder.ts`), and projected; the next page is asked
+ *   for as soon as this one has arrived, from the continue token in its head (`#readAhead`).
  *
  * Everything that matters for security still comes from client-node: `KubeConfig` resolves
  * the server, CA, client certificates, proxies and authentication (kubeconfig users, exec
@@ -96,6 +97,11 @@ export class ClientNodeKubeReader implements KubeReader {
   /** One connection pool per reader: client-node builds a new one for every request. */
   #dispatcher: Dispatcher | undefined;
   readonly #pages: PageDecoder;
+  /** Per kind, the next page asked for before its caller asks (`#readAhead`). */
+  readonly #ahead = new Map<
+    K8sKind,
+    { token: string; limit: number; pending: Promise<Uint8Array>; stop: AbortController }
+  >();
   #closed = false;
 
   constructor(kubeConfig: KubeConfig, options: ClientNodeReaderOptions = {}) {
@@ -176,20 +182,54 @@ export class ClientNodeKubeReader implements KubeReader {
   async listPage(kind: K8sKind, request: KubeListRequest): Promise<KubeListPage> {
     const path = listPathOf(kind);
     const what = `listing ${kind} (GET ${path})`;
-    const query: Record<string, string> = { limit: String(request.limit) };
-    if (request.continueToken) query.continue = request.continueToken;
     const unread = unreadArrayMembers(kind);
-    const fetchAndDecode = async () =>
-      this.#pages.decode(await this.#get(path, what, query, request.signal), unread);
+    const fetchAndDecode = async (asked: Promise<Uint8Array> | undefined) => {
+      const bytes = await (asked ?? this.#get(path, what, listQuery(request), request.signal));
+      // Before the page is decoded (which hands its bytes over): the next page can be asked
+      // for as soon as its continue token is known.
+      this.#readAhead(kind, request, bytes);
+      return this.#pages.decode(bytes, unread);
+    };
     let page: DecodedPage;
     try {
-      page = await fetchAndDecode();
+      page = await fetchAndDecode(this.#takeAhead(kind, request));
     } catch (error) {
       if (!(error instanceof PageDecoderLostError)) throw error;
       // The decoding worker exited holding this page: ask again (it is then decoded in place).
-      page = await fetchAndDecode();
+      page = await fetchAndDecode(undefined);
     }
     return parseListPage(what, page.text, page.bytes);
+  }
+
+  /**
+   * Asks for the page after `bytes` (a page of `kind` just received) while this one is decoded
+   * and parsed: its continue token is in the list's metadata, which the API server writes
+   * before the items, so the head of the page is enough. At most one page per kind is asked
+   * for ahead, and only the call for exactly that token and limit takes it (`#takeAhead`);
+   * anything else discards it. A page whose head cannot be read is simply not read ahead.
+   */
+  #readAhead(kind: K8sKind, request: KubeListRequest, bytes: Uint8Array): void {
+    if (this.#closed || this.#ahead.has(kind)) return;
+    const token = continueTokenOf(bytes);
+    if (token === undefined) return;
+    const path = listPathOf(kind);
+    const next: KubeListRequest = { ...request, continueToken: token };
+    const stop = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
+    const pending = this.#get(path, `listing ${kind} (GET ${path})`, listQuery(next), signal);
+    // Settled either way: a page read ahead and then discarded must not reject unheard.
+    pending.catch(() => undefined);
+    this.#ahead.set(kind, { token, limit: request.limit, pending, stop });
+  }
+
+  /** The page read ahead for exactly this request, if any; a page read ahead for another is dropped. */
+  #takeAhead(kind: K8sKind, request: KubeListRequest): Promise<Uint8Array> | undefined {
+    const ahead = this.#ahead.get(kind);
+    if (!ahead) return undefined;
+    this.#ahead.delete(kind);
+    if (ahead.token === request.continueToken && ahead.limit === request.limit) return ahead.pending;
+    ahead.stop.abort();
+    return undefined;
   }
 
   async getKubeletConfigz(nodeName: string, request: KubeGetRequest): Promise<unknown> {
@@ -259,6 +299,8 @@ export class ClientNodeKubeReader implements KubeReader {
 
   async close(): Promise<void> {
     this.#closed = true;
+    for (const ahead of this.#ahead.values()) ahead.stop.abort();
+    this.#ahead.clear();
     const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
     await Promise.all([dispatcher?.destroy(), this.#pages.close()]);
@@ -289,6 +331,36 @@ export class ClientNodeKubeReader implements KubeReader {
 }
 
 const utf8 = new TextDecoder();
+
+function listQuery(request: KubeListRequest): Record<string, string> {
+  const query: Record<string, string> = { limit: String(request.limit) };
+  if (request.continueToken) query.continue = request.continueToken;
+  return query;
+}
+
+/** Bytes of a page's head searched for its list metadata. */
+const HEAD_BYTES = 16 * 1024;
+
+/**
+ * The continue token of a list page from its head (`{"kind":…,"metadata":{…},"items":[`), or
+ * undefined when the head is not laid out so or names none. Only a hint for reading ahead:
+ * the token the caller acts on is the one parsed from the whole page.
+ */
+export function continueTokenOf(bytes: Uint8Array): string | undefined {
+  const head = utf8.decode(bytes.subarray(0, Math.min(bytes.length, HEAD_BYTES)));
+  const items = head.indexOf('"items":');
+  if (items < 0) return undefined;
+  const before = head.slice(0, items).trimEnd();
+  if (!before.endsWith(',')) return undefined;
+  try {
+    const list: unknown = JSON.parse(`${before.slice(0, -1)}}`);
+    const metadata = isRecord(list) && isRecord(list.metadata) ? list.metadata : undefined;
+    const token = metadata?.continue;
+    return typeof token === 'string' && token !== '' ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 interface RawResponse {
   status: number;
