@@ -1,9 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { cdkJsonContext } from '../../infra/cdk-json.ts';
 
 export { cdkJsonContext };
+
+/**
+ * Where test apps write their cloud assembly: one temporary folder per test file, removed
+ * after it (without an outdir, CDK makes a `cdk.out*` folder in the temp dir per app and
+ * leaves it there).
+ */
+let outdirRoot: string | undefined;
+afterAll(() => {
+  if (outdirRoot !== undefined) rmSync(outdirRoot, { recursive: true, force: true });
+  outdirRoot = undefined;
+});
+function testOutdir(): string {
+  outdirRoot ??= mkdtempSync(join(tmpdir(), 'watchkeeper-test-cdk-'));
+  return mkdtempSync(join(outdirRoot, 'app-'));
+}
 
 /**
  * A test app: cdk.json's flags, bundling skipped for every stack (no esbuild run; the
@@ -11,6 +30,7 @@ export { cdkJsonContext };
  */
 export function testApp(config: unknown = {}, extraContext: Record<string, unknown> = {}): App {
   return new App({
+    outdir: testOutdir(),
     context: {
       ...cdkJsonContext(),
       'aws:cdk:bundling-stacks': [],
