@@ -520,9 +520,14 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
   const templates = new Map<Controller, Projection>();
   const memo = new WeakMap<object, string>();
   const ids = new Identities();
-  /** Per controller and Pod identity key: what the Pod's projection and differences came to. */
-  const compared = new Map<string, { whole: string; found: string[] }>();
+  /** Pods of one controller that differ from its template alike: the first one's index in `result`. */
   const groups = new Map<string, { index: number; pods: number }>();
+  /**
+   * Per controller and Pod identity key: the group the Pod's projection falls in, or null when
+   * it does not differ from the template. Holds the groups themselves, so a projection's text
+   * is kept once, as the group's key.
+   */
+  const compared = new Map<string, { index: number; pods: number } | null>();
   for (const pod of snapshot.k8s.pods) {
     if (!pod.spec) continue;
     const workload: Workload = {
@@ -543,34 +548,38 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
     if (sameAsTemplate(pod.spec, templateSpec)) continue;
     const topKey = key(top.resource.kind, top.metadata.namespace, top.metadata.name);
     const podKey = `${topKey}\u0000${identityKey(pod.spec, ids)}`;
-    let comparison = compared.get(podKey);
-    if (comparison === undefined) {
+    let group = compared.get(podKey);
+    if (group === undefined) {
       let template = templates.get(top);
       if (!template) {
         template = project(templateSpec, memo);
         templates.set(top, template);
       }
       const projection = project(pod.spec, memo);
-      comparison = { whole: projection.whole, found: differences(projection, template) };
-      compared.set(podKey, comparison);
-    }
-    const { whole, found } = comparison;
-    if (found.length === 0) continue;
-    const group = `${topKey}\u0000${whole}`;
-    const seen = groups.get(group);
-    if (seen) {
-      seen.pods += 1;
-      const current = result[seen.index];
-      if (current && workload.resource.name < current.resource.name) {
-        result[seen.index] = {
-          ...workload,
-          ...(current.divergence ? { divergence: current.divergence } : {}),
-        };
+      const found = differences(projection, template);
+      if (found.length === 0) {
+        group = null;
+      } else {
+        const text = `${topKey}\u0000${projection.whole}`;
+        group = groups.get(text);
+        if (group === undefined) {
+          group = { index: result.length, pods: 0 };
+          groups.set(text, group);
+          result.push({ ...workload, divergence: { owner: top.resource, differences: found, pods: 1 } });
+        }
       }
-      continue;
+      compared.set(podKey, group);
     }
-    groups.set(group, { index: result.length, pods: 1 });
-    result.push({ ...workload, divergence: { owner: top.resource, differences: found, pods: 1 } });
+    if (group === null) continue;
+    group.pods += 1;
+    // The group is reported by the first of its Pods by name.
+    const current = result[group.index];
+    if (current && workload.resource.name < current.resource.name) {
+      result[group.index] = {
+        ...workload,
+        ...(current.divergence ? { divergence: current.divergence } : {}),
+      };
+    }
   }
   for (const { index, pods } of groups.values()) {
     const entry = result[index];
