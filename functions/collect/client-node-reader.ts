@@ -187,7 +187,7 @@ export class ClientNodeKubeReader implements KubeReader {
       const bytes = await (asked ?? this.#get(path, what, listQuery(request), request.signal));
       // Before the page is decoded (which hands its bytes over): the next page can be asked
       // for as soon as its continue token is known.
-      this.#readAhead(kind, request, bytes);
+      this.#readAhead(kind, request, bytes, path, what);
       return this.#pages.decode(bytes, unread);
     };
     let page: DecodedPage;
@@ -202,21 +202,20 @@ export class ClientNodeKubeReader implements KubeReader {
   }
 
   /**
-   * Asks for the page after `bytes` (a page of `kind` just received) while this one is decoded
+   * Asks for the page after `bytes` (a page of `kind` just received from `path`) while this one is decoded
    * and parsed: its continue token is in the list's metadata, which the API server writes
    * before the items, so the head of the page is enough. At most one page per kind is asked
    * for ahead, and only the call for exactly that token and limit takes it (`#takeAhead`);
    * anything else discards it. A page whose head cannot be read is simply not read ahead.
    */
-  #readAhead(kind: K8sKind, request: KubeListRequest, bytes: Uint8Array): void {
+  #readAhead(kind: K8sKind, request: KubeListRequest, bytes: Uint8Array, path: string, what: string): void {
     if (this.#closed || this.#ahead.has(kind)) return;
     const token = continueTokenOf(bytes);
     if (token === undefined) return;
-    const path = listPathOf(kind);
     const next: KubeListRequest = { ...request, continueToken: token };
     const stop = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
-    const pending = this.#get(path, `listing ${kind} (GET ${path})`, listQuery(next), signal);
+    const pending = this.#get(path, what, listQuery(next), signal);
     // Settled either way: a page read ahead and then discarded must not reject unheard.
     pending.catch(() => undefined);
     this.#ahead.set(kind, { token, limit: request.limit, pending, stop });

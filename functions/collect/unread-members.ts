@@ -8,7 +8,8 @@
  * drops: many small objects, which is what `JSON.parse` spends its time on. Parsing them only to
  * throw them away was the largest single cost of reading a big cluster: measured on the
  * 10,000-pod bench cluster, parsing the Pod pages without `managedFields` took half the time of
- * parsing them whole, and without the status arrays too, half of that again.
+ * parsing them whole, and without the status and scheduling arrays too a quarter less again
+ * (236 → 174 ms).
  * Which members a kind may lose is `unreadArrayMembers` in `project.ts`, next to the fields the
  * projection keeps.
  *

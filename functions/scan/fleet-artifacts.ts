@@ -158,7 +158,7 @@ export function isExecutionArn(value: string): boolean {
  * `GET /scans/{scanId}` finds it.
  */
 export function putExecution(store: ResultsStore, scanId: string, executionArn: string): Promise<string> {
-  if (!EXECUTION_ARN.test(executionArn)) {
+  if (!isExecutionArn(executionArn)) {
     throw new TypeError(`not a Step Functions execution ARN: ${JSON.stringify(executionArn.slice(0, 200))}`);
   }
   return store.putScanArtifact(

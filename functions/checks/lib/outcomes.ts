@@ -6,15 +6,16 @@ type Extras = Pick<Outcome, 'path' | 'evidence'>;
  * An outcome built field by field, the extras only when set: checks make close to a million of
  * these at 150,000 pods, and a spread of `extras` gave them as many shapes as call sites.
  */
-function outcome(
+export function outcome(
   status: Outcome['status'],
   resource: ResourceRef,
   message: string,
-  extras?: Extras,
+  extras?: Extras & Pick<Outcome, 'requirements'>,
 ): Outcome {
   const made: Outcome = { status, resource, message };
   if (extras?.path !== undefined) made.path = extras.path;
   if (extras?.evidence !== undefined) made.evidence = extras.evidence;
+  if (extras?.requirements !== undefined) made.requirements = extras.requirements;
   return made;
 }
 

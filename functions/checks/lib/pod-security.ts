@@ -7,6 +7,7 @@
  */
 import type { Container, PodSpec, SeccompProfile } from '../../core/k8s-types.ts';
 import type { DeepReadonly, FrameworkRef, Outcome, Snapshot } from '../../core/model.ts';
+import { outcome } from './outcomes.ts';
 import {
   type ContainerRef,
   containersOf,
@@ -293,7 +294,7 @@ export interface FindingOptions {
   requirements?: readonly FrameworkRef[];
 }
 
-function outcome(
+function workloadOutcome(
   status: Outcome['status'],
   workload: Workload,
   detail: string,
@@ -302,21 +303,16 @@ function outcome(
   const evidence = workload.divergence
     ? { ...divergenceEvidence(workload), ...options.evidence }
     : options.evidence;
-  // Field by field, as lib/outcomes.ts builds them: one shape for every workload outcome.
-  const made: Outcome = {
-    status,
-    resource: workload.resource,
-    message: `${describeWorkload(workload)}: ${detail}.`,
-  };
-  if (options.path !== undefined) made.path = options.path;
-  if (evidence !== undefined && Object.keys(evidence).length > 0) made.evidence = evidence;
-  if (options.requirements) made.requirements = options.requirements.map((ref) => ({ ...ref }));
-  return made;
+  return outcome(status, workload.resource, `${describeWorkload(workload)}: ${detail}.`, {
+    path: options.path,
+    evidence: evidence !== undefined && Object.keys(evidence).length > 0 ? evidence : undefined,
+    requirements: options.requirements?.map((ref) => ({ ...ref })),
+  });
 }
 
 /** A failed finding about a workload: `<workload>: <detail>.` */
 export function failure(workload: Workload, detail: string, options: FindingOptions = {}): Outcome {
-  return outcome('fail', workload, detail, options);
+  return workloadOutcome('fail', workload, detail, options);
 }
 
 /** A finding whose verdict depends on a policy version the snapshot does not pin down. */
@@ -326,7 +322,7 @@ export function undetermined(
   version: PolicyVersion,
   options: FindingOptions = {},
 ): Outcome {
-  return outcome(
+  return workloadOutcome(
     'not_evaluated',
     workload,
     `${detail}; whether Pod Security Admission allows it depends on the policy version, which is ` +
@@ -341,7 +337,7 @@ export function undetermined(
  * projection or comes from a hand-written manifest: its type cannot be told.
  */
 export function notEvaluatedVolume(workload: Workload, name: string, path: string): Outcome {
-  return outcome(
+  return workloadOutcome(
     'not_evaluated',
     workload,
     `the snapshot records no source for volume "${name}" (the collector did not keep its type), so ` +
