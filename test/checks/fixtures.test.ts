@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../functions/checks/index.ts';
-import { evaluate } from '../../functions/core/engine.ts';
-import type { Finding, Policy } from '../../functions/core/model.ts';
+import { evaluate, runCheck } from '../../functions/core/engine.ts';
+import type { ReadKind } from '../../functions/core/kinds.ts';
+import type { Check, ClusterSnapshot, Finding, Policy } from '../../functions/core/model.ts';
 import { DEFAULT_PARAMS } from '../../functions/core/params.ts';
 import { buildSnapshot, type ExpectedFinding, FIXTURES_DIR, loadFixtures } from '../helpers/fixtures.ts';
 
@@ -93,5 +94,52 @@ describe('fixture coverage', () => {
     });
     const bad = result.checks.filter((c) => c.status === 'fail' || c.status === 'not_evaluated');
     expect(bad.map((c) => `${c.checkId}: ${c.status}`)).toEqual([]);
+  });
+});
+
+/**
+ * A check may be run as soon as the kinds it declares in `reads` are collected, while other
+ * lists are still empty (scan/early-checks.ts). So a check must read nothing it does not
+ * declare: with every undeclared list emptied, each fixture gives the very same outcomes.
+ */
+describe('declared reads', () => {
+  function onlyDeclared(snapshot: ClusterSnapshot, reads: readonly ReadKind[]): ClusterSnapshot {
+    const k8s = Object.fromEntries(
+      Object.entries(snapshot.k8s).map(([kind, list]) => [
+        kind,
+        reads.includes(kind as ReadKind) ? list : [],
+      ]),
+    ) as unknown as ClusterSnapshot['k8s'];
+    const reduced: ClusterSnapshot = { ...snapshot, k8s };
+    if (!reads.includes('kubelet:configz')) delete reduced.kubelet;
+    return reduced;
+  }
+
+  it.each(CHECKS.map((c) => [c.id, c] as const))('%s reads only the kinds it declares', (id, check) => {
+    const cases = fixtures.filter((f) => f.checkId === id);
+    expect(cases.length).toBeGreaterThan(0);
+    for (const fixture of cases) {
+      const whole = runCheck(check, fixture.snapshot, policy.params);
+      const declared = runCheck(check, onlyDeclared(fixture.snapshot, check.reads), policy.params);
+      expect(declared, fixture.file).toEqual(whole);
+    }
+  });
+
+  it('tells a check that reads an undeclared kind apart', () => {
+    const sneaky: Check = {
+      ...(CHECKS[0] as Check),
+      reads: ['nodes'],
+      evaluate: (snapshot) =>
+        snapshot.k8s.namespaces.map((namespace) => ({
+          status: 'pass',
+          resource: { kind: 'Namespace', name: namespace.metadata.name },
+          message: 'seen',
+        })),
+    };
+    const snapshot = buildSnapshot();
+    expect(snapshot.k8s.namespaces.length).toBeGreaterThan(0);
+    expect(runCheck(sneaky, onlyDeclared(snapshot, sneaky.reads), policy.params)).not.toEqual(
+      runCheck(sneaky, snapshot, policy.params),
+    );
   });
 });

@@ -28,7 +28,8 @@ export const rbacClusterAdminBindingsLimited: Check = {
     { framework: 'nsa-cisa-1.2', requirement: 'rbac' },
     { framework: 'eks-best-practices', requirement: 'identity-and-access-management' },
   ],
-  reads: ['clusterrolebindings', 'rolebindings'],
+  // clusterroles: to name the rule of cluster-admin that makes it superuser.
+  reads: ['clusterrolebindings', 'clusterroles', 'rolebindings'],
   rationale:
     'The cluster-admin ClusterRole allows every action on every resource. Whoever holds it, through a ' +
     'ClusterRoleBinding (whole cluster) or a RoleBinding (one namespace, including its Secrets and ' +
