@@ -11,6 +11,7 @@ import { toJunit } from '../report/formats/junit.ts';
 import { toSarif } from '../report/formats/sarif.ts';
 import { renderClusterReport } from '../report/render.ts';
 import { buildReportView } from '../report/view-model.ts';
+import { EarlyChecks } from '../scan/early-checks.ts';
 import { assessSnapshot, evaluateSnapshot, kindsToRead, newScanId } from '../scan/pipeline.ts';
 import { encodeResultChunks } from '../store/codec.ts';
 import { FileResultsStore } from '../store/file-results-store.ts';
@@ -55,7 +56,11 @@ const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = {
 // Shared with the scan-cluster Lambda (functions/scan/pipeline.ts); re-exported for existing callers.
 export { kindsToRead, newScanId };
 
-async function takeSnapshot(options: ScanOptions, progress: Progress): Promise<ClusterSnapshot> {
+async function takeSnapshot(
+  options: ScanOptions,
+  progress: Progress,
+  early: EarlyChecks,
+): Promise<ClusterSnapshot> {
   const kinds = kindsToRead();
   switch (options.source.type) {
     case 'demo':
@@ -64,6 +69,7 @@ async function takeSnapshot(options: ScanOptions, progress: Progress): Promise<C
         progress,
         clusterName: options.clusterName,
         kubeletConfig: options.kubeletConfig,
+        onKindRead: early.onKindRead,
       });
     case 'context':
       return snapshotFromContext({
@@ -72,6 +78,7 @@ async function takeSnapshot(options: ScanOptions, progress: Progress): Promise<C
         progress,
         clusterName: options.clusterName,
         kubeletConfig: options.kubeletConfig,
+        onKindRead: early.onKindRead,
       });
     case 'manifests':
       return snapshotFromManifestsDir({
@@ -159,7 +166,9 @@ export async function runScan(options: ScanOptions, streams: ScanStreams): Promi
   const startedAt = new Date();
   const scanId = newScanId(startedAt);
 
-  const snapshot = await takeSnapshot(options, progress);
+  // Checks whose kinds are all in run while the rest (a large cluster's Pods) is still read.
+  const early = new EarlyChecks(CHECKS, policy.params);
+  const snapshot = await takeSnapshot(options, progress, early);
   const assessment = assessSnapshot(snapshot);
   if (assessment.outcome !== 'scanned') {
     throw new ScanUnreadableError(
@@ -169,7 +178,14 @@ export async function runScan(options: ScanOptions, streams: ScanStreams): Promi
   if (assessment.reason) progress.info(assessment.reason);
 
   progress.step(`Evaluating ${CHECKS.length} checks`);
-  const result = evaluateSnapshot({ snapshot, policy, scanId, startedAt, now: () => new Date() });
+  const result = evaluateSnapshot({
+    snapshot,
+    policy,
+    scanId,
+    startedAt,
+    now: () => new Date(),
+    ran: early.finish(snapshot),
+  });
 
   const out = resolve(options.out);
   const store = new FileResultsStore({ root: join(out, 'store') });
