@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   keptShape,
   MAX_ANNOTATION_LENGTH,
+  ProjectionCache,
   projectObject,
+  toSnapshotObject,
   unreadArrayMembers,
 } from '../../functions/collect/project.ts';
 import type { ConfigMap, NetworkPolicy, Pod, PodController } from '../../functions/core/k8s-types.ts';
@@ -244,6 +246,45 @@ describe('projectObject', () => {
     expect(projectObject('pods', 'pod')).toBeUndefined();
     expect(projectObject('pods', { metadata: {} })).toBeUndefined();
     expect(projectObject('pods', { metadata: { name: 42 } })).toBeUndefined();
+  });
+});
+
+describe('toSnapshotObject', () => {
+  it('finishes a container once for Pods that differ only in their mounts, and leaves each raw Pod as it came', () => {
+    const cache = new ProjectionCache();
+    const pod = (name: string, mount: string): Record<string, unknown> => ({
+      metadata: { name, namespace: 'shop' },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'nginx:1.27',
+            env: [{ name: 'MODE', value: 'prod' }],
+            volumeMounts: [{ name: mount, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }],
+          },
+          { name: 'sidecar', image: 'envoy:1.31' },
+        ],
+      },
+    });
+    const first = pod('web-1', 'kube-api-access-aaaaa');
+    const second = pod('web-2', 'kube-api-access-bbbbb');
+    const before = [structuredClone(first), structuredClone(second)];
+
+    const one = toSnapshotObject('pods', first, cache) as Pod;
+    const two = toSnapshotObject('pods', second, cache) as Pod;
+
+    expect([first, second]).toEqual(before);
+    expect(Object.keys((first.spec as { containers: object[] }).containers[1] as object)).toEqual([
+      'name',
+      'image',
+    ]);
+    const [app1, sidecar1] = one.spec?.containers ?? [];
+    const [app2, sidecar2] = two.spec?.containers ?? [];
+    expect(app1?.volumeMounts?.[0]?.name).toBe('kube-api-access-aaaaa');
+    expect(app2?.volumeMounts?.[0]?.name).toBe('kube-api-access-bbbbb');
+    expect(app2?.env).toBe(app1?.env);
+    expect(sidecar2).toBe(sidecar1);
+    expect(sidecar1).not.toHaveProperty('volumeMounts');
   });
 });
 
