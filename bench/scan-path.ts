@@ -9,7 +9,6 @@ import type { EksFacts } from '../functions/core/eks-types.ts';
 import type { ClusterRef, ClusterSnapshot } from '../functions/core/model.ts';
 import { renderClusterReport } from '../functions/report/render.ts';
 import { buildReportView } from '../functions/report/view-model.ts';
-import { EarlyChecks } from '../functions/scan/early-checks.ts';
 import { assessSnapshot, evaluateSnapshot, kindsToRead, newScanId } from '../functions/scan/pipeline.ts';
 import { FileResultsStore } from '../functions/store/file-results-store.ts';
 import { clusterKeyOf } from '../functions/store/keys.ts';
@@ -99,8 +98,6 @@ export async function runScanPath(input: ScanPathInput): Promise<ScanPathResult>
     }
   };
 
-  // Checks whose kinds are all in run while the rest (the Pods, last) is still being read.
-  const early = new EarlyChecks(CHECKS, policy.params);
   const snapshot = await phase('collect', async () => {
     const reader = ClientNodeKubeReader.fromEndpoint({
       server: input.url,
@@ -115,7 +112,6 @@ export async function runScanPath(input: ScanPathInput): Promise<ScanPathResult>
         eks: { facts: input.eks, gaps: [] },
         now: () => new Date(),
         onProgress: tick,
-        onKindRead: early.onKindRead,
       });
     } finally {
       await reader.close();
@@ -131,14 +127,7 @@ export async function runScanPath(input: ScanPathInput): Promise<ScanPathResult>
     const assessment = assessSnapshot(snapshot);
     if (assessment.outcome !== 'scanned')
       throw new Error(`the cluster could not be read: ${assessment.reason}`);
-    return evaluateSnapshot({
-      snapshot,
-      policy,
-      scanId,
-      startedAt,
-      now: () => new Date(),
-      ran: early.finish(snapshot),
-    });
+    return evaluateSnapshot({ snapshot, policy, scanId, startedAt, now: () => new Date() });
   });
 
   // What the scan-cluster Lambda stores: the result (and the cluster's latest pointer).

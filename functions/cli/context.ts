@@ -3,7 +3,7 @@ import {
   KubeClusterConfigError,
   KubeContextNotFoundError,
 } from '../collect/client-node-reader.ts';
-import { type CollectInput, collectSnapshot } from '../collect/collector.ts';
+import { collectSnapshot } from '../collect/collector.ts';
 import type { ReadKind } from '../core/kinds.ts';
 import type { ClusterSnapshot } from '../core/model.ts';
 import { UsageError } from './args.ts';
@@ -24,8 +24,6 @@ export async function snapshotFromContext(input: {
   progress: Progress;
   clusterName?: string | undefined;
   kubeletConfig?: boolean;
-  /** `collectSnapshot`'s hook: what reads only the kinds already in can run (EarlyChecks). */
-  onKindRead?: CollectInput['onKindRead'];
 }): Promise<ClusterSnapshot> {
   let reader: ClientNodeKubeReader;
   try {
@@ -61,7 +59,6 @@ export async function snapshotFromContext(input: {
       now: () => new Date(),
       kubeletConfig: input.kubeletConfig === true,
       onProgress: collectProgress(input.progress),
-      ...(input.onKindRead ? { onKindRead: input.onKindRead } : {}),
     });
   } finally {
     await reader.close();

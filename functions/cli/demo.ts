@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ClientNodeKubeReader } from '../collect/client-node-reader.ts';
-import { type CollectInput, collectSnapshot } from '../collect/collector.ts';
+import { collectSnapshot } from '../collect/collector.ts';
 import { mintEksToken } from '../collect/eks-token.ts';
 import { clusterRefFromArn, isAwsApiFile, readEksFiles } from '../collect/offline.ts';
 import type { ReadKind } from '../core/kinds.ts';
@@ -34,8 +34,6 @@ export async function snapshotFromDemo(input: {
   dir?: string;
   /** Read kubelet configs too: the demo grants `get nodes/proxy` only when asked. */
   kubeletConfig?: boolean;
-  /** `collectSnapshot`'s hook: what reads only the kinds already in can run (EarlyChecks). */
-  onKindRead?: CollectInput['onKindRead'];
 }): Promise<ClusterSnapshot> {
   const dir = input.dir ?? DEMO_DIR;
   const eks = await readEksFiles(dir);
@@ -73,7 +71,6 @@ export async function snapshotFromDemo(input: {
       now: () => new Date(),
       kubeletConfig: input.kubeletConfig === true,
       onProgress: collectProgress(input.progress),
-      ...(input.onKindRead ? { onKindRead: input.onKindRead } : {}),
     });
   } finally {
     await reader.close();

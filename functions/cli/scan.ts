@@ -11,7 +11,6 @@ import { toJunit } from '../report/formats/junit.ts';
 import { toSarif } from '../report/formats/sarif.ts';
 import { renderClusterReport } from '../report/render.ts';
 import { buildReportView } from '../report/view-model.ts';
-import { EarlyChecks } from '../scan/early-checks.ts';
 import { assessSnapshot, evaluateSnapshot, kindsToRead, newScanId } from '../scan/pipeline.ts';
 import { encodeResultChunks } from '../store/codec.ts';
 import { FileResultsStore } from '../store/file-results-store.ts';
@@ -56,11 +55,7 @@ const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = {
 // Shared with the scan-cluster Lambda (functions/scan/pipeline.ts); re-exported for existing callers.
 export { kindsToRead, newScanId };
 
-async function takeSnapshot(
-  options: ScanOptions,
-  progress: Progress,
-  early: EarlyChecks,
-): Promise<ClusterSnapshot> {
+async function takeSnapshot(options: ScanOptions, progress: Progress): Promise<ClusterSnapshot> {
   const kinds = kindsToRead();
   switch (options.source.type) {
     case 'demo':
@@ -69,7 +64,6 @@ async function takeSnapshot(
         progress,
         clusterName: options.clusterName,
         kubeletConfig: options.kubeletConfig,
-        onKindRead: early.onKindRead,
       });
     case 'context':
       return snapshotFromContext({
@@ -78,7 +72,6 @@ async function takeSnapshot(
         progress,
         clusterName: options.clusterName,
         kubeletConfig: options.kubeletConfig,
-        onKindRead: early.onKindRead,
       });
     case 'manifests':
       return snapshotFromManifestsDir({
@@ -166,9 +159,7 @@ export async function runScan(options: ScanOptions, streams: ScanStreams): Promi
   const startedAt = new Date();
   const scanId = newScanId(startedAt);
 
-  // Checks whose kinds are all in run while the rest (a large cluster's Pods) is still read.
-  const early = new EarlyChecks(CHECKS, policy.params);
-  const snapshot = await takeSnapshot(options, progress, early);
+  const snapshot = await takeSnapshot(options, progress);
   const assessment = assessSnapshot(snapshot);
   if (assessment.outcome !== 'scanned') {
     throw new ScanUnreadableError(
@@ -178,14 +169,7 @@ export async function runScan(options: ScanOptions, streams: ScanStreams): Promi
   if (assessment.reason) progress.info(assessment.reason);
 
   progress.step(`Evaluating ${CHECKS.length} checks`);
-  const result = evaluateSnapshot({
-    snapshot,
-    policy,
-    scanId,
-    startedAt,
-    now: () => new Date(),
-    ran: early.finish(snapshot),
-  });
+  const result = evaluateSnapshot({ snapshot, policy, scanId, startedAt, now: () => new Date() });
 
   const out = resolve(options.out);
   const store = new FileResultsStore({ root: join(out, 'store') });

@@ -54,13 +54,6 @@ export interface CollectInput {
   eks?: { facts: EksFacts; gaps: Gap[] };
   now: () => Date;
   onProgress?: (event: CollectProgressEvent) => void;
-  /**
-   * Called as soon as a kind is in the snapshot whole, with that snapshot: each EKS kind with
-   * facts at the start, each Kubernetes kind when its last page is in (never a kind with a gap,
-   * nor the kubelet configurations). From then on, what reads only such kinds can be evaluated
-   * while the rest is still being read (scan/early-checks.ts).
-   */
-  onKindRead?: (kind: ReadKind, snapshot: ClusterSnapshot) => void;
   /** Kinds listed at the same time. */
   concurrency?: number;
   /** The whole collection's deadline, in ms. */
@@ -133,14 +126,6 @@ export async function collectSnapshot(input: CollectInput): Promise<ClusterSnaps
   const gaps = new Map<ReadKind, Gap>();
 
   collectEks(input, requested, snapshot, gaps);
-  const announce = (kind: ReadKind): void => {
-    try {
-      input.onKindRead?.(kind, snapshot);
-    } catch {
-      // Whatever listens evaluates later if it must; a scan is never stopped here.
-    }
-  };
-  for (const kind of requested) if (isEksKind(kind) && !gaps.has(kind)) announce(kind);
 
   const deadlineMs = input.deadlineMs ?? DEFAULT_SCAN_DEADLINE_MS;
   const kindDeadlineMs = input.kindDeadlineMs ?? DEFAULT_KIND_DEADLINE_MS;
@@ -225,7 +210,6 @@ export async function collectSnapshot(input: CollectInput): Promise<ClusterSnaps
       return;
     }
     (snapshot.k8s as unknown as Record<K8sKind, K8sObject[]>)[kind] = items;
-    announce(kind);
     emit({
       type: 'kind-finished',
       kind,

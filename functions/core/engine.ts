@@ -5,7 +5,6 @@ import { kindKeyOf } from './kinds.ts';
 import type {
   AppliedWaiver,
   Check,
-  CheckParams,
   CheckSummary,
   Finding,
   Framework,
@@ -35,18 +34,6 @@ export interface EvaluateInput {
   now: () => string;
   /** Frameworks to report per-requirement status for; default: the registry (`FRAMEWORKS`). */
   frameworks?: readonly Framework[];
-  /**
-   * Checks already run (`runCheck`) while the snapshot was still being collected, each once
-   * every kind it reads had been read whole (see scan/early-checks.ts). The others run here.
-   * A gap for a kind a check reads still makes it not_evaluated.
-   */
-  ran?: ReadonlyMap<Check, CheckRun>;
-}
-
-/** What running one check gave: its outcomes, and why it gave none of its own if it could not run. */
-export interface CheckRun {
-  readonly outcomes: Outcome[];
-  readonly reason?: string;
 }
 
 const MAX_MESSAGE = 2000;
@@ -155,29 +142,6 @@ function invalidRequirements(check: Check, outcomes: readonly Outcome[]): string
 }
 
 /**
- * Runs one check over a snapshot that holds every kind the check reads. Never throws: a check
- * that throws, returns what is not a list of outcomes, or names requirements it does not
- * declare gives one not_evaluated outcome saying so.
- */
-export function runCheck(check: Check, snapshot: Snapshot, params: Readonly<CheckParams>): CheckRun {
-  try {
-    const outcomes = check.evaluate(snapshot, params);
-    if (!Array.isArray(outcomes) || !outcomes.every(isValidOutcome)) {
-      throw new TypeError('the check returned outcomes that are not of the Outcome shape');
-    }
-    const invalid = invalidRequirements(check, outcomes);
-    if (invalid) throw new TypeError(invalid);
-    return { outcomes };
-  } catch (error) {
-    const reason = `the check failed to run: ${errorText(error)}`;
-    return {
-      outcomes: [{ status: 'not_evaluated', resource: clusterResource(snapshot), message: reason }],
-      reason,
-    };
-  }
-}
-
-/**
  * Runs every check over one snapshot and applies policy. Never throws for a check's sake:
  * a check that throws, returns garbage or reads a kind that could not be collected becomes
  * `not_evaluated` with the reason, and the rest of the scan goes on.
@@ -210,7 +174,7 @@ export function evaluate(input: EvaluateInput): ScanResult {
       responsibility: check.responsibility,
       frameworks: check.frameworks.map((ref) => ({ ...ref })),
     };
-    let outcomes: readonly Outcome[];
+    let outcomes: Outcome[];
     let reason: string | undefined;
 
     const gaps = snapshot.gaps.filter((gap) => check.reads.includes(gap.kind));
@@ -218,7 +182,17 @@ export function evaluate(input: EvaluateInput): ScanResult {
       reason = gaps.map((gap) => `could not read ${gap.kind} (${gap.reason}): ${gap.message}`).join('; ');
       outcomes = [{ status: 'not_evaluated', resource: clusterResource(snapshot), message: reason }];
     } else {
-      ({ outcomes, reason } = input.ran?.get(check) ?? runCheck(check, snapshot, policy.params));
+      try {
+        outcomes = check.evaluate(snapshot, policy.params);
+        if (!Array.isArray(outcomes) || !outcomes.every(isValidOutcome)) {
+          throw new TypeError('the check returned outcomes that are not of the Outcome shape');
+        }
+        const invalid = invalidRequirements(check, outcomes);
+        if (invalid) throw new TypeError(invalid);
+      } catch (error) {
+        reason = `the check failed to run: ${errorText(error)}`;
+        outcomes = [{ status: 'not_evaluated', resource: clusterResource(snapshot), message: reason }];
+      }
     }
 
     const counts = zeroCounts();

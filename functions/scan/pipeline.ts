@@ -1,5 +1,5 @@
 import { CHECKS } from '../checks/index.ts';
-import { type CheckRun, evaluate } from '../core/engine.ts';
+import { evaluate } from '../core/engine.ts';
 import { assessCollection, type CollectionAssessment } from '../core/fleet.ts';
 import { isK8sKind, type K8sKind, type ReadKind } from '../core/kinds.ts';
 import type { Check, ClusterSnapshot, Policy, ScanResult } from '../core/model.ts';
@@ -40,8 +40,6 @@ export interface EvaluateSnapshotInput {
   startedAt: Date;
   now: () => Date;
   checks?: readonly Check[];
-  /** Checks run while the snapshot was collected (`EarlyChecks.finish`). */
-  ran?: ReadonlyMap<Check, CheckRun>;
 }
 
 /** Runs the registered checks (or `checks`) over a snapshot. */
@@ -53,6 +51,5 @@ export function evaluateSnapshot(input: EvaluateSnapshotInput): ScanResult {
     scanId: input.scanId,
     startedAt: input.startedAt.toISOString(),
     now: () => input.now().toISOString(),
-    ...(input.ran ? { ran: input.ran } : {}),
   });
 }

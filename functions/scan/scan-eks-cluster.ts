@@ -35,7 +35,6 @@ import type {
 import type { ResultsStore, StoredResult } from '../core/ports.ts';
 import { clusterKeyOf } from '../store/keys.ts';
 import { areaOfCheck } from './check-areas.ts';
-import { EarlyChecks } from './early-checks.ts';
 import type { FleetCluster } from './fleet-artifacts.ts';
 import { putEntry } from './fleet-artifacts.ts';
 import { assessSnapshot, evaluateSnapshot, kindsToRead } from './pipeline.ts';
@@ -295,7 +294,6 @@ async function readCluster(
   options: ScanEksClusterOptions,
   kinds: readonly ReadKind[],
   now: () => Date,
-  early: EarlyChecks,
 ): Promise<{ snapshot: ClusterSnapshot; blocked?: Blocked }> {
   const { cluster } = input;
   const access = await accessFor(cluster, options);
@@ -348,7 +346,6 @@ async function readCluster(
       now,
       deadlineMs,
       kindDeadlineMs: Math.min(DEFAULT_KIND_DEADLINE_MS, deadlineMs),
-      onKindRead: early.onKindRead,
     });
     return { snapshot };
   } finally {
@@ -366,14 +363,12 @@ export async function scanEksCluster(
   const kinds = kindsToRead(checks);
   const clusterKey = clusterKeyOf(cluster);
   const startedAt = now();
-  // Checks whose kinds are all in run while the rest (a large cluster's Pods) is still read.
-  const early = new EarlyChecks(checks, options.policy.params);
 
   let snapshot: ClusterSnapshot;
   let outcome: ClusterOutcome;
   let reason: string | undefined;
   try {
-    const read = await readCluster(input, options, kinds, now, early);
+    const read = await readCluster(input, options, kinds, now);
     snapshot = read.snapshot;
     if (read.blocked !== undefined) {
       outcome = read.blocked.outcome;
@@ -402,15 +397,7 @@ export async function scanEksCluster(
 
   let result: ScanResult;
   try {
-    result = evaluateSnapshot({
-      snapshot,
-      policy: options.policy,
-      scanId,
-      startedAt,
-      now,
-      checks,
-      ran: early.finish(snapshot),
-    });
+    result = evaluateSnapshot({ snapshot, policy: options.policy, scanId, startedAt, now, checks });
   } catch (error) {
     return {
       entry: { cluster, clusterKey, outcome: 'error', reason: `evaluation failed: ${describe(error)}` },

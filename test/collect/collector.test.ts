@@ -267,44 +267,6 @@ describe('collectSnapshot', () => {
     expect(reader.calls).toEqual([]);
   });
 
-  it('announces each kind as it is read whole, never one with a gap', async () => {
-    // Prepare
-    const reader = new FakeKubeReader(
-      { pods: named('pod', 25, 'shop'), namespaces: named('ns', 3, ''), nodes: named('node', 2, '') },
-      { nodes: [httpError(403)] },
-    );
-    const announced: string[] = [];
-    const { collectInput } = input(reader, ['eks:cluster', 'eks:addons', 'pods', 'namespaces', 'nodes'], {
-      eks: { facts: { cluster: { name: 'prod', version: '1.31' } }, gaps: [] },
-      onKindRead: (kind, snapshot) => {
-        const list = (snapshot.k8s as unknown as Record<string, unknown[]>)[kind];
-        announced.push(list === undefined ? kind : `${kind}:${list.length}`);
-      },
-    });
-
-    // Act
-    const snapshot = await collectSnapshot(collectInput);
-
-    // Assess: the EKS kind with facts first, then each list whole; not the gaps.
-    expect(announced[0]).toBe('eks:cluster');
-    expect(announced.slice(1).sort()).toEqual(['namespaces:3', 'pods:25']);
-    expect(snapshot.gaps.map((gap) => gap.kind).sort()).toEqual(['eks:addons', 'nodes']);
-  });
-
-  it('keeps a throwing onKindRead from stopping the scan', async () => {
-    const reader = new FakeKubeReader({ namespaces: named('ns', 3, '') });
-    const { collectInput } = input(reader, ['namespaces'], {
-      onKindRead: () => {
-        throw new Error('listener bug');
-      },
-    });
-
-    const snapshot = await collectSnapshot(collectInput);
-
-    expect(snapshot.k8s.namespaces).toHaveLength(3);
-    expect(snapshot.gaps).toEqual([]);
-  });
-
   it('marks every requested EKS kind not_collected when no EKS facts are given', async () => {
     // Act
     const snapshot = await collectSnapshot(input(new FakeKubeReader(), ['eks:cluster', 'pods']).collectInput);
