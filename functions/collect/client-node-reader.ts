@@ -190,15 +190,13 @@ export class ClientNodeKubeReader implements KubeReader {
       this.#readAhead(kind, request, bytes, path, what);
       return this.#pages.decode(bytes, unread);
     };
-    let page: DecodedPage;
     try {
-      page = await fetchAndDecode(this.#takeAhead(kind, request));
+      return await parseListPage(what, await fetchAndDecode(this.#takeAhead(kind, request)));
     } catch (error) {
       if (!(error instanceof PageDecoderLostError)) throw error;
       // The decoding worker exited holding this page: ask again (it is then decoded in place).
-      page = await fetchAndDecode(undefined);
+      return await parseListPage(what, await fetchAndDecode(undefined));
     }
-    return parseListPage(what, page.text, page.bytes);
   }
 
   /**
@@ -454,14 +452,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `text` is the page decoded with its unread members cut out; `bytes` the page as received. */
-function parseListPage(what: string, text: string, bytes: Uint8Array): KubeListPage {
+/** The page's text is decoded with its unread members cut out; its original is the page as received. */
+async function parseListPage(what: string, decoded: DecodedPage): Promise<KubeListPage> {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(decoded.text);
+    decoded.release();
   } catch {
+    // Whatever the cut did, the page as sent decides: parse it whole, or report it.
+    const bytes = await decoded.original();
     try {
-      // Whatever the cut did, the page as sent decides: parse it whole, or report it.
       data = JSON.parse(utf8.decode(bytes));
     } catch {
       throw new KubeReadError(`${what}: the answer is not JSON (${bytes.byteLength} bytes)`, {

@@ -13,12 +13,16 @@ import { MANAGED_FIELDS, unreadMembersCutter, withoutMembers } from './unread-me
  * part of collection (bench/: 0.24 s of the 10,000-pod cluster's 1.6 s). Small pages are done in
  * place, where a message round trip would cost more than the work.
  *
- * A page's bytes are moved to the worker and back (transferred, not copied: copying them both
- * ways cost as much as the cut saved) and come back with the text. Nothing the worker does can
- * change what the reader accepts, because `parseListPage` parses the page as received whenever
- * the cut text does not parse. If the worker exits, every later page is done in place, and the
- * pages it held reject with `PageDecoderLostError` (their bytes went with it): the reader then
- * asks for such a page again.
+ * A page's bytes are moved to the worker (transferred, not copied: copying them cost as much as
+ * the cut saved) and stay there: only the text comes back. Nothing the worker does can change
+ * what the reader accepts, because the reader parses the page as received whenever the cut text
+ * does not parse: it then asks for the bytes (`original()`), and otherwise lets the worker drop
+ * them (`release()`). Bringing every page's bytes back had the main thread hold 4 GB of Buffers
+ * over a 150,000-pod collection, each dying only in a full collection: V8 started one every
+ * 64 MB of them ("external memory pressure"), 45–48 full collections of the growing snapshot
+ * instead of 13. If the worker exits, every later page is done in place, and the pages it held
+ * reject with `PageDecoderLostError` (their bytes went with it): the reader then asks for such
+ * a page again.
  *
  * One decoder per reader (one per cluster per scan); `close()` ends its worker.
  */
@@ -42,21 +46,44 @@ const WORKER_SOURCE = `'use strict';
 const { parentPort } = require('node:worker_threads');
 const cut = (${unreadMembersCutter.toString()})();
 const decoder = new TextDecoder();
+const held = new Map();
 parentPort.on('message', (job) => {
+  if (job.type === 'release') {
+    held.delete(job.id);
+    return;
+  }
+  if (job.type === 'original') {
+    const bytes = held.get(job.id);
+    held.delete(job.id);
+    if (bytes) parentPort.postMessage({ id: job.id, bytes }, [bytes.buffer]);
+    else parentPort.postMessage({ id: job.id });
+    return;
+  }
   let text;
   try {
     text = cut(decoder.decode(job.bytes), job.names);
   } catch {
     text = undefined;
   }
-  parentPort.postMessage({ id: job.id, text, bytes: job.bytes }, [job.bytes.buffer]);
+  if (text === undefined) {
+    parentPort.postMessage({ id: job.id, bytes: job.bytes }, [job.bytes.buffer]);
+    return;
+  }
+  held.set(job.id, job.bytes);
+  parentPort.postMessage({ id: job.id, text });
 });
 `;
 
-/** A page: the text to parse (decoded, unread members cut out) and its bytes as received. */
+/** A page: the text to parse (decoded, unread members cut out), and the page as received on demand. */
 export interface DecodedPage {
   text: string;
-  bytes: Uint8Array;
+  /**
+   * The page as received, for when `text` does not parse (from the worker, if it decoded the
+   * page). Call this or `release()`, once.
+   */
+  original(): Promise<Uint8Array>;
+  /** `text` parsed: the bytes are no longer needed. */
+  release(): void;
 }
 
 /** The worker exited while it held this page's bytes: the page must be fetched again. */
@@ -70,17 +97,27 @@ interface Job {
   names: readonly string[];
 }
 
+/** The worker's answer: a page's text (it keeps the bytes), or the bytes (asked for, or not cut). */
 interface Reply {
   id: number;
-  text: string | undefined;
-  bytes: Uint8Array;
+  text?: string;
+  bytes?: Uint8Array;
+}
+
+interface Pending {
+  resolve: (bytes: Uint8Array) => void;
+  reject: (error: Error) => void;
 }
 
 const decoder = new TextDecoder();
 
 /** Decodes and cuts in the calling thread. */
 export function decodePageInPlace(bytes: Uint8Array, names: readonly string[] = MANAGED_FIELDS): DecodedPage {
-  return { text: withoutMembers(decoder.decode(bytes), names), bytes };
+  return {
+    text: withoutMembers(decoder.decode(bytes), names),
+    original: () => Promise.resolve(bytes),
+    release: () => undefined,
+  };
 }
 
 export class PageDecoder {
@@ -93,6 +130,8 @@ export class PageDecoder {
   #closed = false;
   #nextId = 0;
   readonly #jobs = new Map<number, Job>();
+  /** Pages whose bytes were asked back from the worker. */
+  readonly #originals = new Map<number, Pending>();
 
   constructor(options: PageDecoderOptions = {}) {
     this.#useWorker = options.worker ?? availableParallelism() > 1;
@@ -107,8 +146,8 @@ export class PageDecoder {
 
   /**
    * Takes the bytes over: when they go to the worker, the caller's array is left empty (its
-   * buffer detached), and the page's bytes are in the answer. `names`: the array members to
-   * cut (`unreadArrayMembers` of the page's kind).
+   * buffer detached), and the worker keeps them until the page is released or its original
+   * asked for. `names`: the array members to cut (`unreadArrayMembers` of the page's kind).
    */
   decode(bytes: Uint8Array, names: readonly string[] = MANAGED_FIELDS): Promise<DecodedPage> {
     if (this.#closed) return Promise.reject(new Error('the page decoder is closed'));
@@ -128,7 +167,7 @@ export class PageDecoder {
     return new Promise<DecodedPage>((resolve, reject) => {
       this.#jobs.set(id, { resolve, reject, names });
       try {
-        worker.postMessage({ id, bytes: own.bytes, names }, [own.buffer]);
+        worker.postMessage({ type: 'decode', id, bytes: own.bytes, names }, [own.buffer]);
       } catch {
         // A buffer Node will not let go of (marked untransferable) stays here: done in place.
         this.#jobs.delete(id);
@@ -141,8 +180,11 @@ export class PageDecoder {
     this.#closed = true;
     const worker = this.#worker;
     this.#worker = undefined;
-    for (const job of this.#jobs.values()) job.reject(new Error('the page decoder is closed'));
+    for (const job of [...this.#jobs.values(), ...this.#originals.values()]) {
+      job.reject(new Error('the page decoder is closed'));
+    }
     this.#jobs.clear();
+    this.#originals.clear();
     await worker?.terminate();
   }
 
@@ -159,10 +201,17 @@ export class PageDecoder {
     worker.unref();
     worker.on('message', (reply: Reply) => {
       const job = this.#jobs.get(reply.id);
-      if (!job) return;
-      this.#jobs.delete(reply.id);
-      if (reply.text !== undefined) job.resolve({ text: reply.text, bytes: reply.bytes });
-      else settleInPlace(job, reply.bytes);
+      if (job) {
+        this.#jobs.delete(reply.id);
+        if (reply.text !== undefined) job.resolve(this.#heldPage(worker, reply.id, reply.text));
+        else if (reply.bytes !== undefined) settleInPlace(job, reply.bytes);
+        return;
+      }
+      const pending = this.#originals.get(reply.id);
+      if (!pending) return;
+      this.#originals.delete(reply.id);
+      if (reply.bytes !== undefined) pending.resolve(reply.bytes);
+      else pending.reject(new PageDecoderLostError('the page-decoding worker no longer holds the page'));
     });
     worker.on('error', () => this.#fail(worker));
     worker.on('exit', () => this.#fail(worker));
@@ -170,13 +219,42 @@ export class PageDecoder {
     return worker;
   }
 
+  /** A page the worker decoded and holds the bytes of. */
+  #heldPage(worker: Worker, id: number, text: string): DecodedPage {
+    let settled = false;
+    return {
+      text,
+      original: () => {
+        if (settled) return Promise.reject(new Error('the page was already released'));
+        settled = true;
+        if (this.#worker !== worker) {
+          return Promise.reject(
+            this.#closed
+              ? new Error('the page decoder is closed')
+              : new PageDecoderLostError('the page-decoding worker thread exited'),
+          );
+        }
+        return new Promise<Uint8Array>((resolve, reject) => {
+          this.#originals.set(id, { resolve, reject });
+          worker.postMessage({ type: 'original', id });
+        });
+      },
+      release: () => {
+        if (settled) return;
+        settled = true;
+        if (this.#worker === worker) worker.postMessage({ type: 'release', id });
+      },
+    };
+  }
+
   /** The worker is gone: the pages it held are lost, and every later page is done in place. */
   #fail(worker: Worker): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
     this.#workerFailed = true;
-    const jobs = [...this.#jobs.values()];
+    const jobs = [...this.#jobs.values(), ...this.#originals.values()];
     this.#jobs.clear();
+    this.#originals.clear();
     for (const job of jobs) job.reject(new PageDecoderLostError('the page-decoding worker thread exited'));
   }
 }

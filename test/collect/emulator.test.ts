@@ -245,8 +245,9 @@ describe('live collection against the emulator', () => {
         worker: true,
         minWorkerBytes: 0,
         workerSource: `const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (job) => parentPort.postMessage(
-  { id: job.id, text: JSON.stringify({ items: [job.names] }), bytes: job.bytes }, [job.bytes.buffer]));`,
+parentPort.on('message', (job) => {
+  if (job.type === 'decode') parentPort.postMessage({ id: job.id, text: JSON.stringify({ items: [job.names] }) });
+});`,
       },
     });
 
@@ -258,6 +259,34 @@ parentPort.on('message', (job) => parentPort.postMessage(
     expect(pods.items).toEqual([unreadArrayMembers('pods')]);
     expect(pods.items[0]).toContain('containerStatuses');
     expect(roles.items).toEqual([['managedFields']]);
+  });
+
+  it('parses the page as received when the cut text does not parse, asking the worker for it', async () => {
+    // Prepare: a worker whose cut breaks every page, and that gives the bytes back when asked.
+    const reader = readerFor(shared, {
+      pageDecoding: {
+        worker: true,
+        minWorkerBytes: 0,
+        workerSource: `const { parentPort } = require('node:worker_threads');
+const held = new Map();
+parentPort.on('message', (job) => {
+  if (job.type === 'decode') {
+    held.set(job.id, job.bytes);
+    parentPort.postMessage({ id: job.id, text: '{"items": [' });
+  } else if (job.type === 'original') {
+    const bytes = held.get(job.id);
+    parentPort.postMessage({ id: job.id, bytes }, [bytes.buffer]);
+  }
+});`,
+      },
+    });
+
+    // Act
+    const { snapshot } = await collect(reader, ['pods']);
+
+    // Assess
+    expect(snapshot.gaps).toEqual([]);
+    expect(new Set(snapshot.k8s.pods.map((pod) => pod.metadata.name)).size).toBe(POD_COUNT);
   });
 
   it('redacts what it reads before it reaches the snapshot', async () => {

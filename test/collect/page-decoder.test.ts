@@ -53,7 +53,7 @@ afterEach(async () => {
 });
 
 describe('PageDecoder', () => {
-  it('decodes and cuts a large page in a worker thread, exactly as in place, and hands the bytes back', async () => {
+  it('decodes and cuts a large page in a worker thread, exactly as in place, and keeps the bytes until asked', async () => {
     // Prepare
     const decoder = decoderWith({ worker: true, minWorkerBytes: 1024 });
     const { text, bytes } = page(400);
@@ -64,9 +64,10 @@ describe('PageDecoder', () => {
 
     // Assess
     expect(decoder.workerRunning).toBe(true);
-    // The caller's array went to the worker (its buffer is detached) and came back whole.
+    // The caller's array went to the worker (its buffer is detached); the page as received
+    // comes back whole when asked for.
     expect(bytes.byteLength).toBe(0);
-    expect(new TextDecoder().decode(decoded.bytes)).toBe(text);
+    expect(new TextDecoder().decode(await decoded.original())).toBe(text);
     expect(decoded.text).toBe(inPlace.text);
     expect(decoded.text).not.toContain('managedFields');
     expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(400));
@@ -120,7 +121,7 @@ describe('PageDecoder', () => {
 
     // Assess
     expect(decoder.workerRunning).toBe(false);
-    expect(decoded.bytes).toBe(bytes);
+    expect(await decoded.original()).toBe(bytes);
     expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(3));
   });
 
@@ -164,7 +165,7 @@ describe('PageDecoder', () => {
     const decoded = await decoder.decode(bytes);
 
     // Assess
-    expect(decoded.bytes).toBe(bytes);
+    expect(await decoded.original()).toBe(bytes);
     expect(bytes.byteLength).toBeGreaterThan(0);
     expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(20));
   });
@@ -185,8 +186,45 @@ describe('PageDecoder', () => {
     expect(decoder.workerRunning).toBe(false);
     const { bytes } = page(2);
     const later = await decoder.decode(bytes);
-    expect(later.bytes).toBe(bytes);
+    expect(await later.original()).toBe(bytes);
     expect((JSON.parse(later.text) as { items: unknown[] }).items).toEqual(expectedItems(2));
+  });
+
+  it('lets a released page go: its original is then no longer to be had', async () => {
+    // Prepare
+    const decoder = decoderWith({ worker: true, minWorkerBytes: 0 });
+    const decoded = await decoder.decode(page(5).bytes);
+
+    // Act
+    decoded.release();
+
+    // Assess
+    await expect(decoded.original()).rejects.toThrow('already released');
+    const next = await decoder.decode(page(6).bytes);
+    expect(
+      (JSON.parse(new TextDecoder().decode(await next.original())) as { items: unknown[] }).items,
+    ).toHaveLength(6);
+  });
+
+  it('loses the original of a page whose worker died after answering', async () => {
+    // Prepare: a worker that answers a page, then exits when asked for its bytes.
+    const decoder = decoderWith({
+      worker: true,
+      minWorkerBytes: 0,
+      workerSource: `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (job) => {
+  if (job.type === 'decode') parentPort.postMessage({ id: job.id, text: '{"items":[]}' });
+  else process.exit(3);
+});`,
+    });
+    const decoded = await decoder.decode(page(2).bytes);
+
+    // Act
+    const original = decoded.original();
+
+    // Assess
+    await expect(original).rejects.toBeInstanceOf(PageDecoderLostError);
+    expect(decoder.workerRunning).toBe(false);
   });
 
   it('refuses pages once closed', async () => {
