@@ -386,13 +386,48 @@ async function send(
     headers: context.getHeaders(),
     signal,
   });
-  const body = new Uint8Array(await response.body.arrayBuffer());
+  const body = await readBody(response.body);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return { status: response.statusCode, body, headers };
 }
+
+/**
+ * A response body in one buffer of its own. Each piece (one per TLS record) is copied as it
+ * arrives into a buffer kept for the next responses, so the pieces are garbage at once: read
+ * whole (`arrayBuffer()`), they were all kept until the page was complete — long enough to
+ * outlive young-generation collections — and then freed only by full ones, which V8 starts
+ * after every 64 MB of such memory.
+ */
+export async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  let buffer = SPARE_BODY_BUFFERS.pop() ?? new Uint8Array(MIN_BODY_BUFFER_BYTES);
+  let size = 0;
+  try {
+    for await (const piece of body) {
+      if (size + piece.byteLength > buffer.byteLength) {
+        const grown = new Uint8Array(Math.max(buffer.byteLength * 2, size + piece.byteLength));
+        grown.set(buffer.subarray(0, size));
+        buffer = grown;
+      }
+      buffer.set(piece, size);
+      size += piece.byteLength;
+    }
+    // A copy of exactly the page, which the decoding worker can take over.
+    return buffer.slice(0, size);
+  } finally {
+    if (buffer.byteLength <= MAX_SPARE_BODY_BYTES && SPARE_BODY_BUFFERS.length < MAX_SPARE_BODY_BUFFERS) {
+      SPARE_BODY_BUFFERS.push(buffer);
+    }
+  }
+}
+
+const MIN_BODY_BUFFER_BYTES = 1024 * 1024;
+const MAX_SPARE_BODY_BYTES = 32 * 1024 * 1024;
+/** Two list calls per kind (one read ahead) at the default four kinds at a time. */
+const MAX_SPARE_BODY_BUFFERS = 8;
+const SPARE_BODY_BUFFERS: Uint8Array[] = [];
 
 /** The server URL for messages, without any `user:password@` a kubeconfig might carry. */
 function withoutUserInfo(server: string): string {
