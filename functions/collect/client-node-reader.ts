@@ -490,10 +490,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** The page's text is decoded with its unread members cut out; its original is the page as received. */
 async function parseListPage(what: string, decoded: DecodedPage): Promise<KubeListPage> {
   let data: unknown;
+  let cutParsed = true;
   try {
     data = JSON.parse(decoded.text);
-    decoded.release();
   } catch {
+    cutParsed = false;
+  }
+  if (cutParsed) {
+    decoded.release();
+  } else {
     // Whatever the cut did, the page as sent decides: parse it whole, or report it.
     const bytes = await decoded.original();
     try {

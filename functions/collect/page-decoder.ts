@@ -205,6 +205,7 @@ export class PageDecoder {
         this.#jobs.delete(reply.id);
         if (reply.text !== undefined) job.resolve(this.#heldPage(worker, reply.id, reply.text));
         else if (reply.bytes !== undefined) settleInPlace(job, reply.bytes);
+        else job.reject(new PageDecoderLostError('the page-decoding worker answered without the page'));
         return;
       }
       const pending = this.#originals.get(reply.id);

@@ -227,6 +227,17 @@ parentPort.on('message', (job) => {
     expect(decoder.workerRunning).toBe(false);
   });
 
+  it('counts a page the worker answers without as lost', async () => {
+    const decoder = decoderWith({
+      worker: true,
+      minWorkerBytes: 0,
+      workerSource: `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (job) => parentPort.postMessage({ id: job.id }));`,
+    });
+
+    await expect(decoder.decode(page(2).bytes)).rejects.toBeInstanceOf(PageDecoderLostError);
+  });
+
   it('refuses pages once closed', async () => {
     // Prepare
     const decoder = decoderWith({ worker: true, minWorkerBytes: 0 });
