@@ -90,6 +90,14 @@ function readerFor(
   return reader;
 }
 
+/** A reader whose page-decoding worker runs `workerSource` and is given every page, however small. */
+function readerWithWorker(
+  target: Pick<RunningEmulator, 'url' | 'caData'>,
+  workerSource: string,
+): ClientNodeKubeReader {
+  return readerFor(target, { pageDecoding: { worker: true, minWorkerBytes: 0, workerSource } });
+}
+
 async function collect(
   reader: ClientNodeKubeReader,
   kinds: readonly ReadKind[],
@@ -211,13 +219,10 @@ describe('live collection against the emulator', () => {
 
   it('asks again for a page the decoding worker lost, and reads every pod once', async () => {
     // Prepare: a worker program that exits on the first page it is given.
-    const reader = readerFor(shared, {
-      pageDecoding: {
-        worker: true,
-        minWorkerBytes: 0,
-        workerSource: "require('node:worker_threads').parentPort.on('message', () => process.exit(3));",
-      },
-    });
+    const reader = readerWithWorker(
+      shared,
+      "require('node:worker_threads').parentPort.on('message', () => process.exit(3));",
+    );
     const before = shared.requests.length;
 
     // Act
@@ -240,16 +245,13 @@ describe('live collection against the emulator', () => {
 
   it('asks the decoding worker to cut the members the projection leaves out of each kind', async () => {
     // Prepare: a worker program that answers every page with the names it was asked to cut.
-    const reader = readerFor(shared, {
-      pageDecoding: {
-        worker: true,
-        minWorkerBytes: 0,
-        workerSource: `const { parentPort } = require('node:worker_threads');
+    const reader = readerWithWorker(
+      shared,
+      `const { parentPort } = require('node:worker_threads');
 parentPort.on('message', (job) => {
   if (job.type === 'decode') parentPort.postMessage({ id: job.id, text: JSON.stringify({ items: [job.names] }) });
 });`,
-      },
-    });
+    );
 
     // Act
     const pods = await reader.listPage('pods', { limit: 500 });
@@ -263,11 +265,9 @@ parentPort.on('message', (job) => {
 
   it('parses the page as received when the cut text does not parse, asking the worker for it', async () => {
     // Prepare: a worker whose cut breaks every page, and that gives the bytes back when asked.
-    const reader = readerFor(shared, {
-      pageDecoding: {
-        worker: true,
-        minWorkerBytes: 0,
-        workerSource: `const { parentPort } = require('node:worker_threads');
+    const reader = readerWithWorker(
+      shared,
+      `const { parentPort } = require('node:worker_threads');
 const held = new Map();
 parentPort.on('message', (job) => {
   if (job.type === 'decode') {
@@ -278,8 +278,7 @@ parentPort.on('message', (job) => {
     parentPort.postMessage({ id: job.id, bytes }, [bytes.buffer]);
   }
 });`,
-      },
-    });
+    );
 
     // Act
     const { snapshot } = await collect(reader, ['pods']);
