@@ -50,6 +50,21 @@ describe('image sources', () => {
     ).toBe('111122223333.dkr.ecr.eu-west-1.amazonaws.com/web');
   });
 
+  it('works an image out once and shares the frozen answer with every check that asks', () => {
+    const image = `registry.example:5000/team/api:2.1@sha256:${'b'.repeat(64)}`;
+    const source = imageSource(image);
+
+    expect(imageSource(image)).toBe(source);
+    expect(Object.isFrozen(source) && Object.isFrozen(source.reference)).toBe(true);
+    expect(source.reference).toEqual({
+      registry: 'registry.example:5000',
+      repository: 'team/api',
+      tag: '2.1',
+      digest: `sha256:${'b'.repeat(64)}`,
+    });
+    expect(imageSource(' nginx ').reference).toEqual({ repository: 'nginx' });
+  });
+
   it("fills the cluster's account and region into the allow-list, and leaves out what it cannot fill", () => {
     const snapshot = buildSnapshot();
     expect(clusterAccountAndRegion(snapshot)).toEqual({ account: '111122223333', region: 'eu-west-1' });

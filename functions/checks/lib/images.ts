@@ -17,7 +17,7 @@ const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
 ]);
 
 export interface ImageSource {
-  reference: ImageReference;
+  reference: Readonly<ImageReference>;
   /** Lower-case registry host (with port); `docker.io` when the reference names none. */
   registry: string;
   /** Repository path as the registry knows it: `library/nginx` for Docker Hub's `nginx`. */
@@ -30,7 +30,21 @@ export interface ImageSource {
  * Resolves the registry the runtime pulls from: a reference without a registry host is on
  * Docker Hub, and a one-part Docker Hub name lives under `library/`.
  */
-export function imageSource(image: string): ImageSource {
+export function imageSource(image: string): Readonly<ImageSource> {
+  let source = sources.get(image);
+  if (source === undefined) {
+    if (sources.size >= MAX_SOURCES) sources.clear();
+    source = Object.freeze(sourceOf(image));
+    sources.set(image, source);
+  }
+  return source;
+}
+
+/** Sources worked out once per process, bounded and frozen as `parseImageReference`'s references are. */
+const sources = new Map<string, Readonly<ImageSource>>();
+const MAX_SOURCES = 20_000;
+
+function sourceOf(image: string): ImageSource {
   const reference = parseImageReference(image);
   const host = reference.registry?.toLowerCase();
   const registry = host === undefined || DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host;

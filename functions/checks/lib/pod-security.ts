@@ -757,7 +757,25 @@ function isDigest(value: string): boolean {
  * `registry:5000/app` is a port, not a tag; the first path component is a registry when it
  * contains `.` or `:` or is `localhost`.
  */
-export function parseImageReference(image: string): ImageReference {
+export function parseImageReference(image: string): Readonly<ImageReference> {
+  let reference = parsedReferences.get(image);
+  if (reference === undefined) {
+    if (parsedReferences.size >= MAX_PARSED_REFERENCES) parsedReferences.clear();
+    reference = Object.freeze(parseReference(image));
+    parsedReferences.set(image, reference);
+  }
+  return reference;
+}
+
+/**
+ * References parsed once per process: a 150,000-pod cluster names a few thousand images, each
+ * parsed by half a dozen checks for every container that runs it. Bounded, as the names come
+ * from clusters; the parsed references are frozen, as every caller shares them.
+ */
+const parsedReferences = new Map<string, Readonly<ImageReference>>();
+const MAX_PARSED_REFERENCES = 20_000;
+
+function parseReference(image: string): ImageReference {
   let name = image.trim();
   let digest: string | undefined;
   const at = name.indexOf('@');
