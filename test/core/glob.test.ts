@@ -23,16 +23,21 @@ describe('globMatch', () => {
 });
 
 describe('compiledOnce', () => {
-  it('compiles a key once and keeps keys apart', () => {
-    let compiles = 0;
-    const compile = () => {
-      compiles += 1;
-      return /x/;
-    };
-    const a = compiledOnce('test\u0000a', compile);
+  it('compiles each source once and keeps sources and compilers apart', () => {
+    const compiled: string[] = [];
+    const compiler = () =>
+      compiledOnce((source) => {
+        compiled.push(source);
+        return new RegExp(source);
+      });
+    const first = compiler();
+    const second = compiler();
+    const a = first('a');
 
-    expect(compiledOnce('test\u0000a', compile)).toBe(a);
-    expect(compiledOnce('test\u0000b', compile)).not.toBe(a);
-    expect(compiles).toBe(2);
+    expect(first('a')).toBe(a);
+    expect(first('b')).not.toBe(a);
+    expect(second('a')).not.toBe(a);
+    expect(compiled).toEqual(['a', 'b', 'a']);
+    expect(a.test('xa')).toBe(true);
   });
 });

@@ -4,15 +4,17 @@
  * parameters and match whole name parts: `checkout-staging` is staging, `prodigy` is nothing.
  */
 import type { CheckParams, Snapshot } from '../../core/model.ts';
-import { wordPattern } from './words.ts';
+import { wordPatterns } from './words.ts';
 
 export type Stage = 'production' | 'non-production' | 'unknown';
 
 /** Tag and label keys that conventionally hold the stage, compared case-insensitively. */
 export const STAGE_KEYS: readonly string[] = ['env', 'environment', 'stage'];
 
+const stageWord = wordPatterns('-_.:/\\s');
+
 function hasWord(text: string, word: string): boolean {
-  return wordPattern(word.toLowerCase(), '-_.:/\\s').test(text.toLowerCase());
+  return stageWord(word.toLowerCase()).test(text.toLowerCase());
 }
 
 /** The stage a value names; non-production words win (`pre-prod`, `non-prod`). */

@@ -8,11 +8,12 @@ import { compiledOnce } from '../../core/glob.ts';
  */
 
 /**
- * A pattern matching `word` bounded on each side by the start or end of the text or one of
- * `separators` (characters of a regular-expression class, e.g. `-_.`). `flags`: `i` to ignore case.
+ * Patterns matching a word bounded on each side by the start or end of the text or one of
+ * `separators` (characters of a regular-expression class, e.g. `-_.`); `flags`: `i` to ignore
+ * case. Made once per call site; each word is compiled once.
  */
-export function wordPattern(word: string, separators: string, flags: '' | 'i' = ''): RegExp {
-  return compiledOnce(`word\u0000${flags}\u0000${separators}\u0000${word}`, () => {
+export function wordPatterns(separators: string, flags: '' | 'i' = ''): (word: string) => RegExp {
+  return compiledOnce((word) => {
     const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return new RegExp(`(^|[${separators}])${escaped}($|[${separators}])`, flags);
   });

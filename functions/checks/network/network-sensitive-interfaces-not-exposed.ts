@@ -2,7 +2,7 @@ import type { Check, Outcome } from '../../core/model.ts';
 import { imageSource } from '../lib/images.ts';
 import { indexWorkloads, loadBalancerScheme, namespaceOf } from '../lib/network.ts';
 import { clusterResource, fail, pass } from '../lib/outcomes.ts';
-import { wordPattern } from '../lib/words.ts';
+import { wordPatterns } from '../lib/words.ts';
 import {
   containersOf,
   describeWorkload,
@@ -12,8 +12,10 @@ import {
 } from '../lib/workloads.ts';
 
 /** Does a name (`grafana`, `team-grafana-0`) carry the word, bounded by `-`, `_`, `.` or the ends? */
+const nameWord = wordPatterns('-_.', 'i');
+
 function hasWord(name: string, word: string): boolean {
-  return wordPattern(word, '-_.', 'i').test(name);
+  return nameWord(word).test(name);
 }
 
 /**
