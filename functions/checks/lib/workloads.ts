@@ -319,6 +319,9 @@ const COMPARED_CONTAINER_FIELDS = [
   'lifecycle',
 ] as const;
 
+type Volume = NonNullable<Spec['volumes']>[number];
+const NO_VOLUMES: readonly Volume[] = [];
+
 function sameVolume(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   if (a.name !== b.name) return false;
   for (const key of Object.keys(a)) if (a[key] !== b[key]) return false;
@@ -347,12 +350,20 @@ function sameAsTemplate(pod: Spec, template: Spec): boolean {
   ) {
     return false;
   }
-  const podVolumes = (pod.volumes ?? []).filter((volume) => !isInjectedTokenVolume(volume));
-  const templateVolumes = (template.volumes ?? []).filter((volume) => !isInjectedTokenVolume(volume));
-  if (podVolumes.length !== templateVolumes.length) return false;
-  for (let i = 0; i < podVolumes.length; i++) {
-    const a = podVolumes[i] as unknown as Record<string, unknown>;
-    const b = templateVolumes[i] as unknown as Record<string, unknown>;
+  // The volumes other than the injected tokens, pairwise in order, without listing them.
+  const podVolumes = pod.volumes ?? NO_VOLUMES;
+  const templateVolumes = template.volumes ?? NO_VOLUMES;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < podVolumes.length && isInjectedTokenVolume(podVolumes[i] as Volume)) i++;
+    while (j < templateVolumes.length && isInjectedTokenVolume(templateVolumes[j] as Volume)) j++;
+    if (i === podVolumes.length || j === templateVolumes.length) {
+      if (i !== podVolumes.length || j !== templateVolumes.length) return false;
+      break;
+    }
+    const a = podVolumes[i++] as unknown as Record<string, unknown>;
+    const b = templateVolumes[j++] as unknown as Record<string, unknown>;
     if (!sameVolume(a, b)) return false;
   }
   for (const list of CONTAINER_LISTS) {
@@ -528,24 +539,26 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
    * is kept once, as the group's key.
    */
   const compared = new Map<string, { index: number; pods: number } | null>();
+  // Made only for the Pods reported: most of a large cluster's are covered by their template.
+  const podWorkload = (pod: (typeof snapshot.k8s.pods)[number] & { spec: Spec }): Workload => ({
+    resource: ref('v1', 'Pod', pod.metadata),
+    metadata: pod.metadata,
+    podLabels: pod.metadata.labels ?? {},
+    podAnnotations: pod.metadata.annotations ?? {},
+    spec: pod.spec,
+    specPath: 'spec',
+  });
   for (const pod of snapshot.k8s.pods) {
     if (!pod.spec) continue;
-    const workload: Workload = {
-      resource: ref('v1', 'Pod', pod.metadata),
-      metadata: pod.metadata,
-      podLabels: pod.metadata.labels ?? {},
-      podAnnotations: pod.metadata.annotations ?? {},
-      spec: pod.spec,
-      specPath: 'spec',
-    };
     const owner = ownerOf(pod.metadata);
     const top = owner ? topOf(owner) : undefined;
     const templateSpec = top?.template?.spec;
     if (!top || !templateSpec) {
-      result.push(workload);
+      result.push(podWorkload(pod as typeof pod & { spec: Spec }));
       continue;
     }
     if (sameAsTemplate(pod.spec, templateSpec)) continue;
+    const workload = podWorkload(pod as typeof pod & { spec: Spec });
     const topKey = key(top.resource.kind, top.metadata.namespace, top.metadata.name);
     const podKey = `${topKey}\u0000${identityKey(pod.spec, ids)}`;
     let group = compared.get(podKey);
