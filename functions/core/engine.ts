@@ -14,13 +14,12 @@ import type {
   ResourceRef,
   ScanResult,
   Snapshot,
-  Status,
   SystemComponent,
   SystemComponentExemption,
   Waiver,
 } from './model.ts';
 import { SCHEMA_VERSION, STATUSES } from './model.ts';
-import { computeScores, rollUpFrameworks, rollUpStatus, zeroCounts } from './scoring.ts';
+import { computeScores, rollUpCounts, rollUpFrameworks, zeroCounts } from './scoring.ts';
 import { matchSystemComponent } from './system-components.ts';
 import { isExpired, waiverMatches } from './waivers.ts';
 
@@ -196,7 +195,6 @@ export function evaluate(input: EvaluateInput): ScanResult {
     }
 
     const counts = zeroCounts();
-    const statuses: Status[] = [];
     // One frozen copy of the check's frameworks serves every finding that does not narrow them,
     // and only the components that name this check are matched against its failures: a
     // 150,000-pod cluster has close to a million findings.
@@ -252,11 +250,10 @@ export function evaluate(input: EvaluateInput): ScanResult {
         }
       }
       counts[finding.status] += 1;
-      statuses.push(finding.status);
       findings.push(finding);
     }
 
-    const status = rollUpStatus(statuses);
+    const status = rollUpCounts(counts);
     summaries.push({
       checkId: check.id,
       title: check.title,

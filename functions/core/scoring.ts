@@ -40,6 +40,11 @@ export function rollUpStatus(statuses: Iterable<Status>): Status {
   return PRECEDENCE.find((status) => seen.has(status)) ?? 'not_applicable';
 }
 
+/** `rollUpStatus` of the findings counted in `counts` (statuses with a count above zero). */
+export function rollUpCounts(counts: Readonly<Record<Status, number>>): Status {
+  return PRECEDENCE.find((status) => counts[status] > 0) ?? 'not_applicable';
+}
+
 function percent(numerator: number, denominator: number): number | null {
   if (denominator === 0) return null;
   return Math.round((numerator / denominator) * 1000) / 10;
@@ -116,7 +121,7 @@ export const NO_CHECK = 'no check';
 interface RequirementTally {
   title: string;
   checks: Set<string>;
-  statuses: Status[];
+  statuses: Set<Status>;
   notEvaluatedBy: Set<string>;
 }
 
@@ -150,7 +155,7 @@ export function rollUpFrameworks(
     const { requirements } = frameworkTally(ref.framework);
     let tally = requirements.get(ref.requirement);
     if (!tally) {
-      tally = { title: ref.requirement, checks: new Set(), statuses: [], notEvaluatedBy: new Set() };
+      tally = { title: ref.requirement, checks: new Set(), statuses: new Set(), notEvaluatedBy: new Set() };
       requirements.set(ref.requirement, tally);
     }
     return tally;
@@ -162,16 +167,34 @@ export function rollUpFrameworks(
       requirements.set(requirement.id, {
         title: requirement.title,
         checks: new Set(),
-        statuses: [],
+        statuses: new Set(),
         notEvaluatedBy: new Set(),
       });
     }
   }
   for (const check of checks) for (const ref of check.frameworks) requirementTally(ref).checks.add(check.id);
+  // A check's findings mostly share one frameworks list (the engine's frozen copy) and come
+  // in runs of one status: a finding like the one before it adds nothing, and a list's
+  // tallies are looked up once. Close to a million findings at 150,000 pods.
+  const talliesOf = new Map<readonly FrameworkRef[], RequirementTally[]>();
+  let last: (typeof findings)[number] | undefined;
   for (const finding of findings) {
-    for (const ref of finding.frameworks) {
-      const tally = requirementTally(ref);
-      tally.statuses.push(finding.status);
+    if (
+      last !== undefined &&
+      finding.frameworks === last.frameworks &&
+      finding.status === last.status &&
+      finding.checkId === last.checkId
+    ) {
+      continue;
+    }
+    last = finding;
+    let listTallies = talliesOf.get(finding.frameworks);
+    if (listTallies === undefined) {
+      listTallies = finding.frameworks.map(requirementTally);
+      talliesOf.set(finding.frameworks, listTallies);
+    }
+    for (const tally of listTallies) {
+      tally.statuses.add(finding.status);
       if (finding.status === 'not_evaluated') tally.notEvaluatedBy.add(finding.checkId);
     }
   }
