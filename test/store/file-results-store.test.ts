@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterRef } from '../../functions/core/model.ts';
 import type { ResultsFileSystem } from '../../functions/store/file-results-store.ts';
-import { FileResultsStore } from '../../functions/store/file-results-store.ts';
+import { FileResultsStore, writeAll } from '../../functions/store/file-results-store.ts';
 import { InvalidKeyError } from '../../functions/store/keys.ts';
 import {
   describeResultsStoreContract,
@@ -111,7 +111,7 @@ describe('FileResultsStore on disk', () => {
   });
 
   it('writes a result many times its write buffer in pieces and reads the same result back', async () => {
-    // Prepare: about 12 MB of findings, three times the 4 MiB the writer buffers.
+    // Prepare: about 12 MB of findings, three times the 4 MiB the writer sends at once.
     const store = new FileResultsStore({ root });
     const result = resultOf(PROD, SCAN_1, AT);
     result.findings = Array.from({ length: 40_000 }, (_, i) => ({
@@ -131,6 +131,29 @@ describe('FileResultsStore on disk', () => {
     const file = path.join(root, ...stored.key.split('/'));
     expect((await fs.stat(file)).size).toBeGreaterThan(12 * 1024 * 1024);
     expect(await store.getResult(stored.key)).toEqual(result);
+  });
+
+  it('finishes a group of pieces the kernel took only part of', async () => {
+    // Prepare: a file handle whose writev takes 5 bytes and whose write takes at most 4 at a time.
+    const file: number[] = [];
+    const handle = {
+      writev: async (buffers: Buffer[]) => {
+        const bytes = Buffer.concat(buffers).subarray(0, 5);
+        file.push(...bytes);
+        return { bytesWritten: bytes.length, buffers };
+      },
+      write: async (buffer: Buffer, offset: number, length: number) => {
+        const bytes = buffer.subarray(offset, offset + Math.min(length, 4));
+        file.push(...bytes);
+        return { bytesWritten: bytes.length, buffer };
+      },
+    };
+
+    // Act
+    await writeAll(handle as never, [Buffer.from('{"a":'), Buffer.from('"ünï"'), Buffer.from(',"b":2}')]);
+
+    // Assess
+    expect(Buffer.from(file).toString('utf8')).toBe('{"a":"ünï","b":2}');
   });
 
   it('removes the temporary file when encoding fails part way, and keeps the old result', async () => {
