@@ -71,14 +71,89 @@ export function* encodeResultChunks(result: ScanResult): Generator<string> {
   yield `${chunk}\n]}\n`;
 }
 
+/** The keys the engine gives every finding first, in its order (`toFinding`). */
+const FINDING_KEYS = [
+  'checkId',
+  'status',
+  'resource',
+  'message',
+  'severity',
+  'responsibility',
+  'frameworks',
+] as const;
+
 /**
- * `JSON.stringify` of a finding, with each frozen frameworks list written out once per result:
- * the engine gives every finding of a check the same frozen list (three requirements, the
- * longest part of most findings), so close to a million findings need a few hundred of them
- * written. The same characters as `JSON.stringify(finding)`, key for key: 60,000 findings
- * encode in 95–105 ms instead of 130–140 ms.
+ * `JSON.stringify` of a finding, character for character, with what a check's findings share
+ * written out once per result: the engine gives all of them the same check id, severity,
+ * responsibility and frozen frameworks list, close to half the bytes of a finding. A finding
+ * whose keys start with the engine's in its order is written from those texts, the rest key by
+ * key. At 150,000 pods (920,000 findings, 606 MB) this took 1.6 s where writing every key's
+ * value took 2.1 s.
  */
 function findingEncoder(): (finding: Finding) => string {
+  const keyByKey = keyByKeyEncoder();
+  const heads = new Map<string, string>();
+  const statuses = new Map<string, string>();
+  const tails = new Map<unknown, { severity: string; responsibility: string; text: string }>();
+  return (finding) => {
+    const record = finding as unknown as Record<string, unknown>;
+    const { checkId, status, resource, message, severity, responsibility, frameworks } = finding;
+    if (
+      typeof record.toJSON === 'function' ||
+      typeof checkId !== 'string' ||
+      typeof status !== 'string' ||
+      typeof resource !== 'object' ||
+      resource === null ||
+      typeof message !== 'string' ||
+      typeof severity !== 'string' ||
+      typeof responsibility !== 'string' ||
+      !Array.isArray(frameworks) ||
+      // Only frozen lists (the engine's): they cannot change while the result is written.
+      !Object.isFrozen(frameworks)
+    ) {
+      return keyByKey(finding);
+    }
+    let position = 0;
+    let extras = '';
+    for (const key in record) {
+      if (position < FINDING_KEYS.length) {
+        if (key !== FINDING_KEYS[position++]) return keyByKey(finding);
+        continue;
+      }
+      if (!Object.hasOwn(record, key)) continue;
+      const text = JSON.stringify(record[key]);
+      if (text !== undefined) extras += `,${JSON.stringify(key)}:${text}`;
+    }
+    const resourceText = JSON.stringify(resource);
+    if (position < FINDING_KEYS.length || resourceText === undefined) return keyByKey(finding);
+    let head = heads.get(checkId);
+    if (head === undefined) {
+      head = `{"checkId":${JSON.stringify(checkId)},"status":`;
+      heads.set(checkId, head);
+    }
+    let statusText = statuses.get(status);
+    if (statusText === undefined) {
+      statusText = JSON.stringify(status);
+      statuses.set(status, statusText);
+    }
+    let tail = tails.get(frameworks);
+    if (tail === undefined || tail.severity !== severity || tail.responsibility !== responsibility) {
+      tail = {
+        severity,
+        responsibility,
+        text: `,"severity":${JSON.stringify(severity)},"responsibility":${JSON.stringify(responsibility)},"frameworks":${JSON.stringify(frameworks)}`,
+      };
+      tails.set(frameworks, tail);
+    }
+    return `${head}${statusText},"resource":${resourceText},"message":${JSON.stringify(message)}${tail.text}${extras}}`;
+  };
+}
+
+/**
+ * `JSON.stringify` of a finding key by key, with each frozen frameworks list written out once
+ * per result: for findings not in the engine's shape.
+ */
+function keyByKeyEncoder(): (finding: Finding) => string {
   const frameworksText = new Map<unknown, string>();
   const keyText = new Map<string, string>();
   return (finding) => {
