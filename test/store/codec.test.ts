@@ -85,7 +85,17 @@ describe('result codec', () => {
       Object.freeze({ framework: 'cis-eks-1.8.0', requirement: '4.2.1' }),
       Object.freeze({ framework: 'pss-baseline', requirement: 'privileged' }),
     ]) as FrameworkRef[];
-    const base = result.findings[0] as Finding;
+    const first = result.findings[0] as Finding;
+    // The engine's key order (toFinding), which the encoder writes from shared texts.
+    const base: Finding = {
+      checkId: first.checkId,
+      status: first.status,
+      resource: first.resource,
+      message: first.message,
+      severity: first.severity,
+      responsibility: first.responsibility,
+      frameworks: shared,
+    };
     const findings: Finding[] = [
       { ...base, frameworks: shared },
       {
@@ -98,6 +108,10 @@ describe('result codec', () => {
       { ...base, frameworks: [{ framework: 'nsa-cisa-1.2', requirement: 'pod-security' }] },
       { ...base, message: 'quotes " and \\ and \u2028 and ü', path: undefined, evidence: { a: null, b: 1 } },
       { ...base, frameworks: shared, evidence: undefined },
+      // The same frozen list under another severity, and the engine's keys in another order.
+      { ...base, severity: base.severity === 'low' ? 'high' : 'low' },
+      { ...first, frameworks: shared },
+      { message: base.message, ...base },
     ];
     const lines = encodeResult({ ...result, findings })
       .split('\n')
