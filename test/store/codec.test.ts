@@ -80,6 +80,9 @@ describe('result codec', () => {
     expect(lines.at(-2)).toBe(']}');
   });
 
+  /** The finding with its message first. */
+  const reordered = ({ message, ...rest }: Finding): Finding => ({ message, ...rest });
+
   it('writes each finding as JSON.stringify does, shared frozen framework lists included', () => {
     const shared = Object.freeze([
       Object.freeze({ framework: 'cis-eks-1.8.0', requirement: '4.2.1' }),
@@ -111,7 +114,7 @@ describe('result codec', () => {
       // The same frozen list under another severity, and the engine's keys in another order.
       { ...base, severity: base.severity === 'low' ? 'high' : 'low' },
       { ...first, frameworks: shared },
-      { message: base.message, ...base },
+      reordered(base),
     ];
     const lines = encodeResult({ ...result, findings })
       .split('\n')
