@@ -625,10 +625,22 @@ export function containersOf(workload: Pick<Workload, 'spec' | 'specPath'>): rea
 
 /** `Deployment payments/api`, for messages. */
 export function describe(resource: ResourceRef): string {
-  return resource.namespace
-    ? `${resource.kind} ${resource.namespace}/${resource.name}`
-    : `${resource.kind} ${resource.name}`;
+  let text = described.get(resource);
+  if (text === undefined) {
+    text = resource.namespace
+      ? `${resource.kind} ${resource.namespace}/${resource.name}`
+      : `${resource.kind} ${resource.name}`;
+    described.set(resource, text);
+  }
+  return text;
 }
+
+/**
+ * Descriptions by resource object: some fifty checks describe each workload, and every
+ * message keeps its description, so a 150,000-pod cluster's findings held a million copies.
+ * Keyed weakly by the reference, which nothing changes once made.
+ */
+const described = new WeakMap<ResourceRef, string>();
 
 /**
  * A workload for messages: `Deployment payments/api`, or for a Pod that differs from its
@@ -638,6 +650,16 @@ export function describe(resource: ResourceRef): string {
 export function describeWorkload(workload: Pick<Workload, 'resource' | 'divergence'>): string {
   const { resource, divergence } = workload;
   if (!divergence) return describe(resource);
+  const known = describedWorkloads.get(workload);
+  if (known !== undefined) return known;
+  const text = describeDivergent(resource, divergence);
+  describedWorkloads.set(workload, text);
+  return text;
+}
+
+const describedWorkloads = new WeakMap<object, string>();
+
+function describeDivergent(resource: ResourceRef, divergence: Divergence): string {
   const others = divergence.pods > 1 ? `; ${divergence.pods - 1} more pod(s) differ the same way` : '';
   return `${describe(resource)} (of ${describe(divergence.owner)}, differs from its template${others})`;
 }
