@@ -144,6 +144,26 @@ describe('engine', () => {
     expect(result.gaps).toEqual(s.gaps);
   });
 
+  it('keeps every message character for character, whitespace at either end included', () => {
+    const texts = [
+      '  leading',
+      'trailing\n',
+      ' both ',
+      '\u00a0no-break\u00a0',
+      'inner  spaces\tand\nlines',
+      '',
+    ];
+    const built = texts.map((text, i) => `${'x'.repeat(i)}${text}`.slice(i));
+    const findings = run([
+      check('pod-things-messages', {
+        evaluate: () =>
+          built.map((message) => ({ status: 'pass', resource: { kind: 'Cluster', name: 'c' }, message })),
+      }),
+    ]).findings;
+
+    expect(findings.map((finding) => finding.message)).toEqual(texts);
+  });
+
   it('applies a severity override', () => {
     expect(run([failsDeployments], policy([], { 'pod-things-failing': 'low' })).findings[0]?.severity).toBe(
       'low',
