@@ -1,3 +1,5 @@
+import { memoised } from './memo.ts';
+
 /** Matches `*` (any run of characters) and `?` (one character); everything else is literal. */
 export function globToRegExp(glob: string): RegExp {
   const body = glob
@@ -15,16 +17,7 @@ export function globToRegExp(glob: string): RegExp {
  * from configuration, never from clusters; each cache is bounded all the same.
  */
 export function compiledOnce(compile: (source: string) => RegExp): (source: string) => RegExp {
-  const compiled = new Map<string, RegExp>();
-  return (source) => {
-    let regExp = compiled.get(source);
-    if (regExp === undefined) {
-      if (compiled.size >= MAX_COMPILED) compiled.clear();
-      regExp = compile(source);
-      compiled.set(source, regExp);
-    }
-    return regExp;
-  };
+  return memoised(compile, MAX_COMPILED);
 }
 
 const MAX_COMPILED = 1000;

@@ -5,6 +5,7 @@
  * updates.
  */
 import { globMatch } from '../../core/glob.ts';
+import { memoised } from '../../core/memo.ts';
 import type { Snapshot } from '../../core/model.ts';
 import { type ImageReference, parseImageReference } from './pod-security.ts';
 
@@ -28,21 +29,13 @@ export interface ImageSource {
 
 /**
  * Resolves the registry the runtime pulls from: a reference without a registry host is on
- * Docker Hub, and a one-part Docker Hub name lives under `library/`.
+ * Docker Hub, and a one-part Docker Hub name lives under `library/`. Worked out once per image
+ * per process, as `parseImageReference` is.
  */
-export function imageSource(image: string): Readonly<ImageSource> {
-  let source = sources.get(image);
-  if (source === undefined) {
-    if (sources.size >= MAX_SOURCES) sources.clear();
-    source = Object.freeze(sourceOf(image));
-    sources.set(image, source);
-  }
-  return source;
-}
-
-/** Sources worked out once per process, bounded and frozen as `parseImageReference`'s references are. */
-const sources = new Map<string, Readonly<ImageSource>>();
-const MAX_SOURCES = 20_000;
+export const imageSource: (image: string) => Readonly<ImageSource> = memoised(
+  (image) => Object.freeze(sourceOf(image)),
+  20_000,
+);
 
 function sourceOf(image: string): ImageSource {
   const reference = parseImageReference(image);

@@ -6,6 +6,7 @@
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 import type { Container, PodSpec, SeccompProfile } from '../../core/k8s-types.ts';
+import { memoised } from '../../core/memo.ts';
 import type { DeepReadonly, FrameworkRef, Outcome, Snapshot } from '../../core/model.ts';
 import { outcome } from './outcomes.ts';
 import {
@@ -755,25 +756,14 @@ function isDigest(value: string): boolean {
  * (https://github.com/distribution/reference): the digest follows `@`; the tag follows the
  * last `:` only if that colon comes after the last `/`, so the `:5000` of
  * `registry:5000/app` is a port, not a tag; the first path component is a registry when it
- * contains `.` or `:` or is `localhost`.
+ * contains `.` or `:` or is `localhost`. Parsed once per image per process (bounded, frozen:
+ * every caller shares them): a 150,000-pod cluster names a few thousand images, each parsed by
+ * half a dozen checks for every container that runs it.
  */
-export function parseImageReference(image: string): Readonly<ImageReference> {
-  let reference = parsedReferences.get(image);
-  if (reference === undefined) {
-    if (parsedReferences.size >= MAX_PARSED_REFERENCES) parsedReferences.clear();
-    reference = Object.freeze(parseReference(image));
-    parsedReferences.set(image, reference);
-  }
-  return reference;
-}
-
-/**
- * References parsed once per process: a 150,000-pod cluster names a few thousand images, each
- * parsed by half a dozen checks for every container that runs it. Bounded, as the names come
- * from clusters; the parsed references are frozen, as every caller shares them.
- */
-const parsedReferences = new Map<string, Readonly<ImageReference>>();
-const MAX_PARSED_REFERENCES = 20_000;
+export const parseImageReference: (image: string) => Readonly<ImageReference> = memoised(
+  (image) => Object.freeze(parseReference(image)),
+  20_000,
+);
 
 function parseReference(image: string): ImageReference {
   let name = image.trim();
