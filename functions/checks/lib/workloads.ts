@@ -540,12 +540,12 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
    */
   const compared = new Map<string, { index: number; pods: number } | null>();
   // Made only for the Pods reported: most of a large cluster's are covered by their template.
-  const podWorkload = (pod: (typeof snapshot.k8s.pods)[number] & { spec: Spec }): Workload => ({
-    resource: ref('v1', 'Pod', pod.metadata),
-    metadata: pod.metadata,
-    podLabels: pod.metadata.labels ?? {},
-    podAnnotations: pod.metadata.annotations ?? {},
-    spec: pod.spec,
+  const podWorkload = (metadata: Meta, spec: Spec): Workload => ({
+    resource: ref('v1', 'Pod', metadata),
+    metadata,
+    podLabels: metadata.labels ?? {},
+    podAnnotations: metadata.annotations ?? {},
+    spec,
     specPath: 'spec',
   });
   for (const pod of snapshot.k8s.pods) {
@@ -554,11 +554,11 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
     const top = owner ? topOf(owner) : undefined;
     const templateSpec = top?.template?.spec;
     if (!top || !templateSpec) {
-      result.push(podWorkload(pod as typeof pod & { spec: Spec }));
+      result.push(podWorkload(pod.metadata, pod.spec));
       continue;
     }
     if (sameAsTemplate(pod.spec, templateSpec)) continue;
-    const workload = podWorkload(pod as typeof pod & { spec: Spec });
+    const workload = podWorkload(pod.metadata, pod.spec);
     const topKey = key(top.resource.kind, top.metadata.namespace, top.metadata.name);
     const podKey = `${topKey}\u0000${identityKey(pod.spec, ids)}`;
     let group = compared.get(podKey);
