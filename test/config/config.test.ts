@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConfigError, policyFromConfig } from '../../functions/config/config.ts';
 import { loadPolicy } from '../../functions/config/config-file.ts';
 import { DEFAULT_PARAMS } from '../../functions/core/params.ts';
@@ -186,6 +186,7 @@ describe('config', () => {
 
   it('reads YAML files and names the file in errors', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wk-config-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const good = join(dir, 'good.yaml');
     await writeFile(good, 'params:\n  versionSupportWarningDays: 30\n');
     expect((await loadPolicy(good, KNOWN)).params.versionSupportWarningDays).toBe(30);

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../functions/checks/index.ts';
 import { DEMO_DIR } from '../../functions/cli/demo.ts';
 import {
@@ -32,9 +32,18 @@ describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS 
   let out: string;
   let code: number;
   const streams = captureStreams();
+  const made: string[] = [];
+  const outDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wk-demo-'));
+    made.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    for (const dir of made) await rm(dir, { recursive: true, force: true });
+  });
 
   beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'wk-demo-'));
+    out = await outDir();
     code = await main(
       ['scan', '--demo', '--out', out, '--format', 'json,html,sarif,junit,csv,asff'],
       streams,
@@ -267,7 +276,7 @@ describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS 
 
   it('writes no fleet with --cluster-name: a renamed cluster no longer matches its ARN, and says so', async () => {
     const renamed = captureStreams();
-    const other = await mkdtemp(join(tmpdir(), 'wk-demo-'));
+    const other = await outDir();
     expect(
       await main(['scan', '--demo', '--out', other, '--cluster-name', 'renamed', '--quiet'], renamed),
     ).toBe(EXIT.ok);
@@ -282,7 +291,7 @@ describe('watchkeeper scan --demo (emulator over HTTPS, client-node, minted EKS 
 
   it('exits 1 when a check fails at or above --fail-on, 0 below it', async () => {
     const quiet = captureStreams();
-    const other = await mkdtemp(join(tmpdir(), 'wk-demo-'));
+    const other = await outDir();
     expect(
       await main(
         ['scan', '--demo', '--out', other, '--format', 'json', '--fail-on', 'critical', '--quiet'],

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CHECKS } from '../../functions/checks/index.ts';
 import { DEMO_DIR } from '../../functions/cli/demo.ts';
 import { EXIT, main } from '../../functions/cli/main.ts';
@@ -93,7 +93,10 @@ describe('--context (kubeconfig)', () => {
       skipManifest: isAwsApiFile,
     });
   });
-  afterAll(() => emulator.stop());
+  afterAll(async () => {
+    await emulator.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   async function kubeconfig(server: string, caData: string): Promise<string> {
     const file = join(dir, `kubeconfig-${Math.random().toString(36).slice(2)}`);
@@ -166,6 +169,7 @@ describe('--context (kubeconfig)', () => {
 describe('hostile names from the cluster', () => {
   it('render escaped in the HTML report', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wk-hostile-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const manifests = join(dir, 'manifests');
     await mkdir(manifests);
     const name = '<img src=x onerror=alert(1)>';

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   DeployConfigError,
   isIanaTimeZone,
@@ -191,14 +191,24 @@ describe('deployment config errors name the field and the fix', () => {
 });
 
 describe('loading the config from CDK context', () => {
-  it('reads the file named by -c config=…', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
     const dir = mkdtempSync(join(tmpdir(), 'watchkeeper-config-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the file named by -c config=…', () => {
+    const dir = tempDir();
     writeFileSync(join(dir, 'deploy.json'), JSON.stringify({ scan: { maxConcurrency: 7 } }));
     expect(loadDeployConfig(context({ config: 'deploy.json' }), dir).scan.maxConcurrency).toBe(7);
   });
 
   it('names the file in errors', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'watchkeeper-config-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ schedule: { timeZone: 'Mars/Olympus' } }));
     expect(() => loadDeployConfig(context({ config: 'bad.json' }), dir)).toThrow(
       /file bad\.json\) is not valid:\n {2}watchkeeper\.schedule\.timeZone 'Mars\/Olympus'/,

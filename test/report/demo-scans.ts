@@ -1,4 +1,4 @@
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHECKS } from '../../functions/checks/index.ts';
@@ -94,6 +94,8 @@ export async function demoScans(): Promise<DemoScans> {
 
   const previousSnapshot = await snapshotOf(before, '2026-11-22T02:00:00.000Z');
   const currentSnapshot = await snapshotOf(now, '2026-11-23T02:00:00.000Z');
+  // The snapshots hold everything read: the copies of the demo have served their purpose.
+  await rm(root, { recursive: true, force: true });
   currentSnapshot.k8s.networkpolicies = [];
   currentSnapshot.gaps.push({
     kind: 'networkpolicies',
