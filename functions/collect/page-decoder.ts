@@ -180,11 +180,7 @@ export class PageDecoder {
     this.#closed = true;
     const worker = this.#worker;
     this.#worker = undefined;
-    for (const job of [...this.#jobs.values(), ...this.#originals.values()]) {
-      job.reject(new Error('the page decoder is closed'));
-    }
-    this.#jobs.clear();
-    this.#originals.clear();
+    this.#rejectPending(() => new Error('the page decoder is closed'));
     await worker?.terminate();
   }
 
@@ -253,10 +249,15 @@ export class PageDecoder {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
     this.#workerFailed = true;
-    const jobs = [...this.#jobs.values(), ...this.#originals.values()];
+    this.#rejectPending(() => new PageDecoderLostError('the page-decoding worker thread exited'));
+  }
+
+  /** Every page still waited for (to be decoded, or for its original) fails with `error()`. */
+  #rejectPending(error: () => Error): void {
+    const pending = [...this.#jobs.values(), ...this.#originals.values()];
     this.#jobs.clear();
     this.#originals.clear();
-    for (const job of jobs) job.reject(new PageDecoderLostError('the page-decoding worker thread exited'));
+    for (const job of pending) job.reject(error());
   }
 }
 
