@@ -286,6 +286,63 @@ describe('toSnapshotObject', () => {
     expect(sidecar2).toBe(sidecar1);
     expect(sidecar1).not.toHaveProperty('volumeMounts');
   });
+
+  it('keeps containers of one name and image apart when anything differs, however many variants there are', () => {
+    const variants: Record<string, unknown>[] = [
+      ...Array.from({ length: 11 }, (_, i) => ({ env: [{ name: 'MODE', value: `v${i}` }] })),
+      {
+        env: [
+          { name: 'MODE', value: 'v0' },
+          { name: 'EXTRA', value: '1' },
+        ],
+      },
+      { env: [{ name: 'MODE', value: 'v0' }], args: [] },
+      { livenessProbe: { httpGet: { path: '/healthz', port: 8080 } } },
+      // The same probe with its keys in another order: kept as received, so apart.
+      { livenessProbe: { httpGet: { port: 8080, path: '/healthz' } } },
+      { lifecycle: { preStop: { at: new Date(1) } } },
+      { lifecycle: { preStop: { at: new Date(2) } } },
+    ];
+    const pod = (i: number, round: number): Record<string, unknown> => ({
+      metadata: { name: `web-${round}-${i}`, namespace: 'shop' },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'nginx:1.27',
+            ...structuredClone(variants[i]),
+            volumeMounts: [{ name: `kube-api-access-${round}${i}`, mountPath: '/var/run/secrets' }],
+          },
+        ],
+      },
+    });
+    const cache = new ProjectionCache();
+    const appOf = (object: unknown) => ((object as Pod).spec?.containers ?? [])[0];
+    const finishedCount = () =>
+      new Set([
+        ...[...cache.containers.values()].flat().map((known) => known.container),
+        ...cache.olderContainers.values(),
+      ]).size;
+    toSnapshotObject('pods', pod(0, 0), cache);
+    toSnapshotObject('pods', pod(0, 0), cache);
+    expect(finishedCount()).toBe(1);
+    const firstRound = variants.map((_, i) => appOf(toSnapshotObject('pods', pod(i, 1), cache)));
+    // Interleaved and backwards: each variant is found again, whether it is among the newest or not.
+    const order = variants.map((_, i) => variants.length - 1 - i);
+    for (const i of order) {
+      const again = appOf(toSnapshotObject('pods', pod(i, 2), cache));
+      const alone = appOf(toSnapshotObject('pods', pod(i, 2), new ProjectionCache()));
+      expect(again).toEqual(alone);
+      expect(JSON.stringify(again)).toBe(JSON.stringify(alone));
+      expect(again?.env).toBe(firstRound[i]?.env);
+      expect(again?.livenessProbe).toBe(firstRound[i]?.livenessProbe);
+      expect(again?.lifecycle).toBe(firstRound[i]?.lifecycle);
+    }
+    const texts = firstRound.map((container) => JSON.stringify({ ...container, volumeMounts: undefined }));
+    expect(new Set(texts).size).toBe(variants.length);
+    // Each variant was finished once, in the first round: the second found them all.
+    expect(finishedCount()).toBe(variants.length);
+  });
 });
 
 describe('unreadArrayMembers', () => {
