@@ -539,6 +539,12 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
    * is kept once, as the group's key.
    */
   const compared = new Map<string, { index: number; pods: number } | null>();
+  /**
+   * Per controller, the last Pod compared and its group: a controller's Pods come one after
+   * another in the list, and a Pod that reads the same as the one before it (`sameAsTemplate`
+   * on the two Pods) falls in the same group without writing out its identity key.
+   */
+  const lastCompared = new Map<Controller, { spec: Spec; group: { index: number; pods: number } | null }>();
   // Made only for the Pods reported: most of a large cluster's are covered by their template.
   const podWorkload = (metadata: Meta, spec: Spec): Workload => ({
     resource: ref('v1', 'Pod', metadata),
@@ -559,29 +565,38 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
     }
     if (sameAsTemplate(pod.spec, templateSpec)) continue;
     const workload = podWorkload(pod.metadata, pod.spec);
-    const topKey = key(top.resource.kind, top.metadata.namespace, top.metadata.name);
-    const podKey = `${topKey}\u0000${identityKey(pod.spec, ids)}`;
-    let group = compared.get(podKey);
+    const last = lastCompared.get(top);
+    let group = last !== undefined && sameAsTemplate(pod.spec, last.spec) ? last.group : undefined;
     if (group === undefined) {
-      let template = templates.get(top);
-      if (!template) {
-        template = project(templateSpec, memo);
-        templates.set(top, template);
-      }
-      const projection = project(pod.spec, memo);
-      const found = differences(projection, template);
-      if (found.length === 0) {
-        group = null;
-      } else {
-        const text = `${topKey}\u0000${projection.whole}`;
-        group = groups.get(text);
-        if (group === undefined) {
-          group = { index: result.length, pods: 0 };
-          groups.set(text, group);
-          result.push({ ...workload, divergence: { owner: top.resource, differences: found, pods: 1 } });
+      const topKey = key(top.resource.kind, top.metadata.namespace, top.metadata.name);
+      const podKey = `${topKey}\u0000${identityKey(pod.spec, ids)}`;
+      group = compared.get(podKey);
+      if (group === undefined) {
+        let template = templates.get(top);
+        if (!template) {
+          template = project(templateSpec, memo);
+          templates.set(top, template);
         }
+        const projection = project(pod.spec, memo);
+        const found = differences(projection, template);
+        if (found.length === 0) {
+          group = null;
+        } else {
+          const text = `${topKey}\u0000${projection.whole}`;
+          group = groups.get(text);
+          if (group === undefined) {
+            group = { index: result.length, pods: 0 };
+            groups.set(text, group);
+            result.push({ ...workload, divergence: { owner: top.resource, differences: found, pods: 1 } });
+          }
+        }
+        compared.set(podKey, group);
       }
-      compared.set(podKey, group);
+    }
+    if (last === undefined) lastCompared.set(top, { spec: pod.spec, group });
+    else {
+      last.spec = pod.spec;
+      last.group = group;
     }
     if (group === null) continue;
     group.pods += 1;
