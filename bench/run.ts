@@ -22,16 +22,21 @@ import {
   type PresetName,
 } from './generate.ts';
 import { type CheckTiming, compareScaling, type ScalingRow, timeChecks } from './probe.ts';
-import { runScanPath, ScanPathError } from './scan-path.ts';
+import { runScanPath, ScanPathError, type ScanPathResult } from './scan-path.ts';
 
 /**
  * `npm run bench [-- --sizes 1k,10k,150k] [--seed N] [--no-probe] [--out file]`
  *
  * For each size, smallest first: a generated cluster served by the emulator in a child
  * process; the floor (fetch + JSON.parse of the same lists, see floor.ts) measured before and
- * after the scan, the faster of the two kept; the scan path (scan-path.ts) in this process,
- * with its peak RSS; then the per-check scaling probe on the scan's own snapshot. Then the
- * Lambda bundle sizes, the table, the targets of issue #6, and out/bench/results.json.
+ * after each scan, the fastest kept; the scan path (scan-path.ts) in this process, with its
+ * peak RSS; after the last scan, the per-check scaling probe on that scan's own snapshot. Then
+ * the Lambda bundle sizes, the table, the targets of issue #6, and out/bench/results.json.
+ *
+ * Every scan and every floor starts with no snapshot of an earlier scan alive: only a scan's
+ * figures are kept, and the snapshot goes once the probe (after the last scan, before the
+ * last floor) is done with it. Keeping each scan's snapshot until the end had the later scans
+ * and floors run in a heap several snapshots larger than the first floor did.
  *
  * Peak RSS is the process's high-water mark (`process.resourceUsage().maxRSS`) read after each
  * scan; sizes run smallest first, so each mark belongs to the scan just run (and it is checked
@@ -186,13 +191,15 @@ async function benchSize(
 
     log(`${size}: floor (fetch + JSON.parse)`);
     const floors = [await measureFloor(floorInput)];
-    const scans: Awaited<ReturnType<typeof runScanPath>>[] = [];
+    const scans: Omit<ScanPathResult, 'snapshot'>[] = [];
+    let timings: CheckTiming[] | undefined;
+    let probed: ClusterSnapshot | undefined;
+    let highWater = 0;
     let sampled = 0;
     let baseline = 0;
     let failure: string | undefined;
     let failedPhases: Partial<SizeResult['phases']> = {};
     let failedObjects: number | undefined;
-    let snapshot: ClusterSnapshot | undefined;
     for (let round = 1; round <= roundsFor(size) && failure === undefined; round++) {
       log(`${size}: scan ${round}/${roundsFor(size)} (collect → evaluate → store → render)`);
       const sample = () => {
@@ -202,7 +209,7 @@ async function benchSize(
       const sampler = setInterval(sample, 5);
       const storeRoot = mkdtempSync(join(tmpdir(), `watchkeeper-bench-${size}-`));
       try {
-        const scan = await runScanPath({
+        const { snapshot, ...scan } = await runScanPath({
           url: ready.url,
           caData: ready.caData,
           token,
@@ -217,7 +224,7 @@ async function benchSize(
           onTick: sample,
         });
         scans.push(scan);
-        snapshot = scan.snapshot;
+        if (options.probe && round === roundsFor(size)) probed = snapshot;
       } catch (error) {
         failure = error instanceof Error ? error.message : String(error);
         if (error instanceof ScanPathError) {
@@ -230,6 +237,13 @@ async function benchSize(
         sample();
         rmSync(storeRoot, { recursive: true, force: true });
       }
+      // The scans' high-water mark, before the probe and the floor after the scan add to it.
+      highWater = process.resourceUsage().maxRSS * 1024;
+      if (probed) {
+        log(`${size}: scaling probe (each check alone on the snapshot)`);
+        timings = timeChecks(probed);
+        probed = undefined;
+      }
       log(`${size}: floor`);
       try {
         floors.push(await measureFloor(floorInput));
@@ -238,17 +252,9 @@ async function benchSize(
         log(`${size}: the floor after the scan failed (${(error as Error).message}); keeping the one before`);
       }
     }
-    const peak = Math.max(sampled, process.resourceUsage().maxRSS * 1024);
+    const peak = Math.max(sampled, highWater);
     const floorMs = Math.min(...floors.map((f) => f.ms));
     const best = [...scans].sort((a, b) => a.totalMs - b.totalMs)[0];
-
-    let timings: CheckTiming[] | undefined;
-    if (options.probe && snapshot) {
-      log(`${size}: scaling probe (each check alone on the snapshot)`);
-      timings = timeChecks(snapshot);
-    }
-    snapshot = undefined;
-    for (const scan of scans) (scan as { snapshot?: unknown }).snapshot = undefined;
 
     const floor = floors[0] as (typeof floors)[number];
     const result: SizeResult = {
