@@ -1,10 +1,12 @@
 import type { Cluster, RequestContext, User } from '@kubernetes/client-node';
-import {
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
-  KubeConfig,
-  ServerConfiguration,
-} from '@kubernetes/client-node';
+// The modules themselves, not the package's index: the index re-exports exec, attach, cp,
+// port-forward and the informers too (ws, tar-stream, socks …), which the bundler cannot drop
+// (no `sideEffects` field) — 134 kB of the scan-cluster bundle. The version is pinned exactly
+// in package.json; a layout change fails the type check.
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { HttpMethod } from '@kubernetes/client-node/dist/gen/http/http.js';
+import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js';
+import { ServerConfiguration } from '@kubernetes/client-node/dist/gen/servers.js';
 import type { K8sKind } from '../core/kinds.ts';
 import type {
   KubeGetRequest,
