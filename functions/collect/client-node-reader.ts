@@ -190,7 +190,7 @@ export class ClientNodeKubeReader implements KubeReader {
       // Before the page is decoded (which hands its bytes over): the next page can be asked
       // for as soon as its continue token is known.
       this.#readAhead(kind, request, bytes, path, what);
-      return this.#pages.decode(bytes, unread);
+      return this.#pages.decode(bytes, unread, kind === 'pods');
     };
     try {
       return await parseListPage(what, await fetchAndDecode(this.#takeAhead(kind, request)));
@@ -495,6 +495,10 @@ async function parseListPage(what: string, decoded: DecodedPage): Promise<KubeLi
   let cutParsed = true;
   try {
     data = JSON.parse(decoded.text);
+    if (decoded.putBackContainers) {
+      const items = isRecord(data) && Array.isArray(data.items) ? data.items : [];
+      cutParsed = decoded.putBackContainers(items);
+    }
   } catch {
     cutParsed = false;
   }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { containerSharer, type MarkedContainer, putBackContainers } from './shared-containers.ts';
 import { MANAGED_FIELDS, unreadMembersCutter, withoutMembers } from './unread-members.ts';
 
 /**
@@ -11,7 +13,9 @@ import { MANAGED_FIELDS, unreadMembersCutter, withoutMembers } from './unread-me
  * worker thread while the main thread parses and projects the pages before them: the cut is a
  * character loop over every byte of the page, and after `JSON.parse` itself it was the largest
  * part of collection (bench/: 0.24 s of the 10,000-pod cluster's 1.6 s). Small pages are done in
- * place, where a message round trip would cost more than the work.
+ * place, where a message round trip would cost more than the work. In Pod pages, the worker also
+ * writes each container it has seen before as a reference to the first (`shared-containers.ts`),
+ * which the reader puts back after parsing.
  *
  * A page's bytes are moved to the worker (transferred, not copied: copying them cost as much as
  * the cut saved) and stay there: only the text comes back. Nothing the worker does can change
@@ -45,6 +49,8 @@ const DEFAULT_MIN_WORKER_BYTES = 256 * 1024;
 const WORKER_SOURCE = `'use strict';
 const { parentPort } = require('node:worker_threads');
 const cut = (${unreadMembersCutter.toString()})();
+const share = (${containerSharer.toString()})();
+const seen = new Map();
 const decoder = new TextDecoder();
 const held = new Map();
 parentPort.on('message', (job) => {
@@ -60,8 +66,13 @@ parentPort.on('message', (job) => {
     return;
   }
   let text;
+  let shared;
   try {
     text = cut(decoder.decode(job.bytes), job.names);
+    if (job.nonce !== undefined) {
+      shared = share(text, job.nonce, seen);
+      text = shared.text;
+    }
   } catch {
     text = undefined;
   }
@@ -70,7 +81,11 @@ parentPort.on('message', (job) => {
     return;
   }
   held.set(job.id, job.bytes);
-  parentPort.postMessage({ id: job.id, text });
+  if (shared !== undefined && shared.marked + shared.referred > 0) {
+    parentPort.postMessage({ id: job.id, text, marked: shared.marked, referred: shared.referred });
+  } else {
+    parentPort.postMessage({ id: job.id, text });
+  }
 });
 `;
 
@@ -84,6 +99,12 @@ export interface DecodedPage {
   original(): Promise<Uint8Array>;
   /** `text` parsed: the bytes are no longer needed. */
   release(): void;
+  /**
+   * Set when the worker wrote repeated containers of the page's Pods once
+   * (`shared-containers.ts`): puts them back into the parsed items; false when the page must
+   * be parsed from its original instead.
+   */
+  putBackContainers?: (items: readonly unknown[]) => boolean;
 }
 
 /** The worker exited while it held this page's bytes: the page must be fetched again. */
@@ -97,11 +118,16 @@ interface Job {
   names: readonly string[];
 }
 
-/** The worker's answer: a page's text (it keeps the bytes), or the bytes (asked for, or not cut). */
+/**
+ * The worker's answer: a page's text (it keeps the bytes), with how many containers it marked
+ * and referred to when it wrote repeated ones once; or the bytes (asked for, or not cut).
+ */
 interface Reply {
   id: number;
   text?: string;
   bytes?: Uint8Array;
+  marked?: number;
+  referred?: number;
 }
 
 interface Pending {
@@ -132,6 +158,9 @@ export class PageDecoder {
   readonly #jobs = new Map<number, Job>();
   /** Pages whose bytes were asked back from the worker. */
   readonly #originals = new Map<number, Pending>();
+  /** The marker names' nonce of this decoder's worker, and the containers it marked. */
+  readonly #nonce = randomUUID();
+  readonly #marks = new Map<number, MarkedContainer>();
 
   constructor(options: PageDecoderOptions = {}) {
     this.#useWorker = options.worker ?? availableParallelism() > 1;
@@ -147,9 +176,14 @@ export class PageDecoder {
   /**
    * Takes the bytes over: when they go to the worker, the caller's array is left empty (its
    * buffer detached), and the worker keeps them until the page is released or its original
-   * asked for. `names`: the array members to cut (`unreadArrayMembers` of the page's kind).
+   * asked for. `names`: the array members to cut (`unreadArrayMembers` of the page's kind);
+   * `shareContainers`: the page lists Pods, whose repeated containers the worker may write once.
    */
-  decode(bytes: Uint8Array, names: readonly string[] = MANAGED_FIELDS): Promise<DecodedPage> {
+  decode(
+    bytes: Uint8Array,
+    names: readonly string[] = MANAGED_FIELDS,
+    shareContainers = false,
+  ): Promise<DecodedPage> {
     if (this.#closed) return Promise.reject(new Error('the page decoder is closed'));
     const worker =
       this.#useWorker && !this.#workerFailed && bytes.byteLength >= this.#minWorkerBytes
@@ -167,7 +201,8 @@ export class PageDecoder {
     return new Promise<DecodedPage>((resolve, reject) => {
       this.#jobs.set(id, { resolve, reject, names });
       try {
-        worker.postMessage({ type: 'decode', id, bytes: own.bytes, names }, [own.buffer]);
+        const nonce = shareContainers ? this.#nonce : undefined;
+        worker.postMessage({ type: 'decode', id, bytes: own.bytes, names, nonce }, [own.buffer]);
       } catch {
         // A buffer Node will not let go of (marked untransferable) stays here: done in place.
         this.#jobs.delete(id);
@@ -199,7 +234,7 @@ export class PageDecoder {
       const job = this.#jobs.get(reply.id);
       if (job) {
         this.#jobs.delete(reply.id);
-        if (reply.text !== undefined) job.resolve(this.#heldPage(worker, reply.id, reply.text));
+        if (reply.text !== undefined) job.resolve(this.#heldPage(worker, reply, reply.text));
         else if (reply.bytes !== undefined) settleInPlace(job, reply.bytes);
         else job.reject(new PageDecoderLostError('the page-decoding worker answered without the page'));
         return;
@@ -217,10 +252,17 @@ export class PageDecoder {
   }
 
   /** A page the worker decoded and holds the bytes of. */
-  #heldPage(worker: Worker, id: number, text: string): DecodedPage {
+  #heldPage(worker: Worker, reply: Reply, text: string): DecodedPage {
+    const { id, marked, referred } = reply;
     let settled = false;
     return {
       text,
+      ...(marked !== undefined && referred !== undefined
+        ? {
+            putBackContainers: (items: readonly unknown[]) =>
+              putBackContainers(items, { marked, referred }, this.#nonce, this.#marks),
+          }
+        : {}),
       original: () => {
         if (settled) return Promise.reject(new Error('the page was already released'));
         settled = true;

@@ -263,7 +263,11 @@ parentPort.on('message', (job) => parentPort.postMessage({ id: job.id }));`,
           'const decoder = new PageDecoder({ worker: true, minWorkerBytes: 0 });',
           `const text = ${JSON.stringify(page(50).text)};`,
           'const decoded = await decoder.decode(new TextEncoder().encode(text));',
-          'process.stdout.write(JSON.stringify({ running: decoder.workerRunning, text: decoded.text }));',
+          // A Pod page: its repeated containers written once, and put back after parsing.
+          'const pods = await decoder.decode(new TextEncoder().encode(text), undefined, true);',
+          'const items = JSON.parse(pods.text).items;',
+          'const putBack = pods.putBackContainers?.(items);',
+          'process.stdout.write(JSON.stringify({ running: decoder.workerRunning, text: decoded.text, shorter: pods.text.length < decoded.text.length, putBack, items }));',
           'await decoder.close();',
         ].join('\n'),
       );
@@ -283,9 +287,16 @@ parentPort.on('message', (job) => parentPort.postMessage({ id: job.id }));`,
       const { stdout } = await promisify(execFile)(process.execPath, [outfile]);
 
       // Assess
-      const answer = JSON.parse(stdout) as { running: boolean; text: string };
+      const answer = JSON.parse(stdout) as {
+        running: boolean;
+        text: string;
+        shorter: boolean;
+        putBack: boolean;
+        items: unknown[];
+      };
       expect(answer.running).toBe(true);
       expect((JSON.parse(answer.text) as { items: unknown[] }).items).toEqual(expectedItems(50));
+      expect(answer).toMatchObject({ shorter: true, putBack: true, items: expectedItems(50) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
