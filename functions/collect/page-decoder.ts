@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { containerSharer, type MarkedContainer, putBackContainers } from './shared-containers.ts';
-import { MANAGED_FIELDS, unreadMembersCutter, withoutMembers } from './unread-members.ts';
+import { type MarkedContainer, putBackContainers } from './shared-containers.ts';
+import { MANAGED_FIELDS, pageTextTools, withoutMembers } from './unread-members.ts';
 
 /**
  * Turns a list page as received (UTF-8 bytes) into the text the reader parses: decoded, with
@@ -48,8 +48,7 @@ const DEFAULT_MIN_WORKER_BYTES = 256 * 1024;
  */
 const WORKER_SOURCE = `'use strict';
 const { parentPort } = require('node:worker_threads');
-const cut = (${unreadMembersCutter.toString()})();
-const share = (${containerSharer.toString()})();
+const { withoutMembers: cut, sharedContainers: share } = (${pageTextTools.toString()})();
 const seen = new Map();
 const decoder = new TextDecoder();
 const held = new Map();

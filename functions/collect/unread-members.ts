@@ -22,21 +22,30 @@
  * (`"managedFields": [`) is left as it is and parsed in full.
  */
 
+import type { SharedContainersText } from './shared-containers.ts';
+
 /** Members every kind may lose: no check reads server-side apply bookkeeping. */
 export const MANAGED_FIELDS: readonly string[] = ['managedFields'];
 
 /**
- * Builds the cut. Everything it needs is inside this one function, which refers to nothing
- * outside itself: its source text is also the code of the worker thread that decodes large
- * pages off the main thread (`page-decoder.ts`), so keep it self-contained — no imports, no
- * module-level constants, no helpers defined elsewhere.
+ * Builds the cut (`withoutMembers`) and the writing of repeated containers once
+ * (`sharedContainers`, see `shared-containers.ts`). Everything they need is inside this one
+ * function, which refers to nothing outside itself: its source text is also the code of the
+ * worker thread that decodes large pages off the main thread (`page-decoder.ts`), so keep it
+ * self-contained — no imports, no module-level constants, no helpers defined elsewhere.
  */
-export function unreadMembersCutter(): (text: string, names: readonly string[]) => string {
+export function pageTextTools(): {
+  withoutMembers: (text: string, names: readonly string[]) => string;
+  sharedContainers: (text: string, nonce: string, seen: Map<string, number>) => SharedContainersText;
+} {
   const NAME_END = '":[';
 
+  const LISTS = ['"containers":[', '"initContainers":[', '"ephemeralContainers":['];
+  const MOUNTS = '"volumeMounts"';
   const QUOTE = 0x22;
   const BACKSLASH = 0x5c;
   const COMMA = 0x2c;
+  const COLON = 0x3a;
   const OPEN_ARRAY = 0x5b;
   const CLOSE_ARRAY = 0x5d;
   const OPEN_OBJECT = 0x7b;
@@ -63,12 +72,12 @@ export function unreadMembersCutter(): (text: string, names: readonly string[]) 
     return -1;
   }
 
-  /** The index just past the `]` closing the array whose `[` is at `open`, or -1. */
-  function endOfArray(text: string, open: number): number {
+  /** The index just past the `]` or `}` closing what opens at `open`, or -1. */
+  function endOfValue(text: string, open: number): number {
+    const closer = text.charCodeAt(open) === OPEN_ARRAY ? CLOSE_ARRAY : CLOSE_OBJECT;
     let depth = 1;
     let i = open + 1;
-    const length = text.length;
-    while (i < length) {
+    while (i < text.length) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
         i = endOfString(text, i);
@@ -78,7 +87,7 @@ export function unreadMembersCutter(): (text: string, names: readonly string[]) 
       if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
       else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
         depth--;
-        if (depth === 0) return c === CLOSE_ARRAY ? i + 1 : -1;
+        if (depth === 0) return c === closer ? i + 1 : -1;
       }
       i++;
     }
@@ -93,7 +102,7 @@ export function unreadMembersCutter(): (text: string, names: readonly string[]) 
     return false;
   }
 
-  return function withoutMembers(text: string, names: readonly string[]): string {
+  function withoutMembers(text: string, names: readonly string[]): string {
     let longest = 0;
     for (const name of names) longest = Math.max(longest, name.length);
     if (longest === 0) return text;
@@ -110,7 +119,7 @@ export function unreadMembersCutter(): (text: string, names: readonly string[]) 
         !isEscaped(text, open) &&
         isOneOf(text, open + 1, close, names)
       ) {
-        const end = endOfArray(text, close + 2);
+        const end = endOfValue(text, close + 2);
         if (end === -1) return text;
         // Take a comma with the member, before it or (when it came first, or the comma before
         // went with the member cut just before it) after it, so the object stays valid JSON.
@@ -132,7 +141,138 @@ export function unreadMembersCutter(): (text: string, names: readonly string[]) 
     if (kept.length === 0) return text;
     kept.push(text.slice(from));
     return kept.join('');
-  };
+  }
+
+  function skipSpaces(text: string, i: number): number {
+    while (isSpace(text.charCodeAt(i))) i++;
+    return i;
+  }
+
+  /**
+   * The next container list's name at or after `from` that is a member name: its index and
+   * length. `ahead` holds where each name was found last (-1: no more), so each name is
+   * searched for once per occurrence, not once per list.
+   */
+  function nextList(text: string, from: number, ahead: number[]): { at: number; length: number } | undefined {
+    let best: { at: number; length: number } | undefined;
+    for (let n = 0; n < LISTS.length; n++) {
+      const name = LISTS[n] as string;
+      let at = ahead[n] as number;
+      if (at !== -1 && at < from) {
+        at = text.indexOf(name, from);
+        while (at !== -1 && isEscaped(text, at)) at = text.indexOf(name, at + 1);
+        ahead[n] = at;
+      }
+      if (at !== -1 && (best === undefined || at < best.at)) best = { at, length: name.length };
+    }
+    return best;
+  }
+
+  /**
+   * The object's `volumeMounts` member (from its name to the end of its array) and the span to
+   * cut for the text without it (one comma with it); undefined when it has none, null when the
+   * object is not as expected (two of them, or not an array).
+   */
+  function mountsOf(
+    text: string,
+    start: number,
+    end: number,
+  ): { from: number; to: number; cutFrom: number; cutTo: number } | undefined | null {
+    let found: { from: number; to: number; cutFrom: number; cutTo: number } | undefined;
+    let depth = 0;
+    let i = start;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        const after = endOfString(text, i);
+        if (after === -1 || after > end) return null;
+        if (depth === 1 && after - i === MOUNTS.length && text.startsWith(MOUNTS, i)) {
+          let k = skipSpaces(text, after);
+          if (text.charCodeAt(k) === COLON) {
+            if (found !== undefined) return null;
+            k = skipSpaces(text, k + 1);
+            if (text.charCodeAt(k) !== OPEN_ARRAY) return null;
+            const to = endOfValue(text, k);
+            if (to === -1 || to > end) return null;
+            let before = i - 1;
+            while (isSpace(text.charCodeAt(before))) before--;
+            let cutFrom = i;
+            let cutTo = to;
+            if (text.charCodeAt(before) === COMMA) cutFrom = before;
+            else {
+              const next = skipSpaces(text, to);
+              if (text.charCodeAt(next) === COMMA) cutTo = next + 1;
+            }
+            found = { from: i, to, cutFrom, cutTo };
+            i = to;
+            continue;
+          }
+        }
+        i = after;
+        continue;
+      }
+      if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
+      else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) depth--;
+      i++;
+    }
+    return found;
+  }
+
+  function sharedContainers(text: string, nonce: string, seen: Map<string, number>): SharedContainersText {
+    const unchanged = { text, marked: 0, referred: 0 };
+    const pieces: string[] = [];
+    // Numbers given on this page, kept in `seen` only if the whole page goes through.
+    const added = new Map<string, number>();
+    let marked = 0;
+    let referred = 0;
+    let from = 0;
+    // Every name is first looked for at 0 (a position before any `from`).
+    const ahead = LISTS.map(() => -2);
+    let list = nextList(text, 0, ahead);
+    while (list !== undefined) {
+      let i = list.at + list.length;
+      for (;;) {
+        i = skipSpaces(text, i);
+        if (text.charCodeAt(i) === CLOSE_ARRAY) break;
+        if (text.charCodeAt(i) !== OPEN_OBJECT) return unchanged;
+        const end = endOfValue(text, i);
+        if (end === -1) return unchanged;
+        const mounts = mountsOf(text, i, end);
+        if (mounts === null) return unchanged;
+        const key = mounts
+          ? text.slice(i, mounts.cutFrom) + text.slice(mounts.cutTo, end)
+          : text.slice(i, end);
+        const known = seen.get(key) ?? added.get(key);
+        pieces.push(text.slice(from, i));
+        if (known === undefined) {
+          const number = seen.size + added.size;
+          added.set(key, number);
+          marked++;
+          const body = text.slice(i, end - 1);
+          const empty = skipSpaces(text, i + 1) === end - 1;
+          pieces.push(body, empty ? '' : ',', `"${nonce}d":${number}}`);
+        } else {
+          referred++;
+          pieces.push(`{"${nonce}r":${known}`, mounts ? `,${text.slice(mounts.from, mounts.to)}` : '', '}');
+        }
+        from = end;
+        i = skipSpaces(text, end);
+        if (text.charCodeAt(i) === COMMA) {
+          i++;
+          continue;
+        }
+        if (text.charCodeAt(i) !== CLOSE_ARRAY) return unchanged;
+        break;
+      }
+      list = nextList(text, i + 1, ahead);
+    }
+    if (marked + referred === 0) return unchanged;
+    for (const [key, number] of added) seen.set(key, number);
+    pieces.push(text.slice(from));
+    return { text: pieces.join(''), marked, referred };
+  }
+
+  return { withoutMembers, sharedContainers };
 }
 
-export const withoutMembers: (text: string, names: readonly string[]) => string = unreadMembersCutter();
+export const { withoutMembers } = pageTextTools();

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { generateCluster } from '../../bench/generate.ts';
-import {
-  containerSharer,
-  type MarkedContainer,
-  putBackContainers,
-} from '../../functions/collect/shared-containers.ts';
+import { type MarkedContainer, putBackContainers } from '../../functions/collect/shared-containers.ts';
+import { pageTextTools } from '../../functions/collect/unread-members.ts';
 
 const NONCE = '6f1c0c8e-9d35-4a57-9b43-0f2b7a0d1e55';
-const share = containerSharer();
+const share = pageTextTools().sharedContainers;
 
 const container = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
