@@ -17,3 +17,20 @@ export function memoised<K, V>(compute: (key: K) => V, max: number): (key: K) =>
     return value;
   };
 }
+
+/**
+ * `compute`'s answer for each object, remembered as long as the object lives: for answers
+ * derived from objects nothing changes once made (a snapshot's resources and workloads), asked
+ * for by many checks. Answers are shared by every caller.
+ */
+export function memoisedByObject<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const known = new WeakMap<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      known.set(key, value);
+    }
+    return value;
+  };
+}

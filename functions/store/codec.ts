@@ -1,5 +1,6 @@
 import type { FleetManifest } from '../core/fleet.ts';
 import { CLUSTER_OUTCOMES } from '../core/fleet.ts';
+import { memoised } from '../core/memo.ts';
 import type { Finding, ScanResult } from '../core/model.ts';
 import { SCHEMA_VERSION } from '../core/model.ts';
 import type {
@@ -91,8 +92,9 @@ const FINDING_KEYS = [
  * value took 2.1 s.
  */
 function findingEncoder(): (finding: Finding) => string {
-  const heads = new Map<string, string>();
-  const statuses = new Map<string, string>();
+  // A few hundred check ids and seven statuses from the engine; bounded all the same.
+  const headOf = memoised((checkId: string) => `{"checkId":${JSON.stringify(checkId)},"status":`, 10_000);
+  const statusText = memoised((status: string) => JSON.stringify(status), 100);
   const tails = new Map<unknown, { severity: string; responsibility: string; text: string }>();
   return (finding) => {
     const record = finding as unknown as Record<string, unknown>;
@@ -125,16 +127,6 @@ function findingEncoder(): (finding: Finding) => string {
     }
     const resourceText = JSON.stringify(resource);
     if (position < FINDING_KEYS.length || resourceText === undefined) return JSON.stringify(finding);
-    let head = heads.get(checkId);
-    if (head === undefined) {
-      head = `{"checkId":${JSON.stringify(checkId)},"status":`;
-      heads.set(checkId, head);
-    }
-    let statusText = statuses.get(status);
-    if (statusText === undefined) {
-      statusText = JSON.stringify(status);
-      statuses.set(status, statusText);
-    }
     let tail = tails.get(frameworks);
     if (tail === undefined || tail.severity !== severity || tail.responsibility !== responsibility) {
       tail = {
@@ -144,7 +136,7 @@ function findingEncoder(): (finding: Finding) => string {
       };
       tails.set(frameworks, tail);
     }
-    return `${head}${statusText},"resource":${resourceText},"message":${JSON.stringify(message)}${tail.text}${extras}}`;
+    return `${headOf(checkId)}${statusText(status)},"resource":${resourceText},"message":${JSON.stringify(message)}${tail.text}${extras}}`;
   };
 }
 

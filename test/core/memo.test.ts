@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoised } from '../../functions/core/memo.ts';
+import { memoised, memoisedByObject } from '../../functions/core/memo.ts';
 
 describe('memoised', () => {
   it('works each key out once and forgets everything when it holds max keys', () => {
@@ -17,5 +17,22 @@ describe('memoised', () => {
     expect(length('a')).not.toBe(a);
     expect(length('a')).toEqual({ length: 1 });
     expect(computed).toEqual(['a', 'bb', 'ccc', 'a']);
+  });
+});
+
+describe('memoisedByObject', () => {
+  it('works each object out once, and an equal but separate object again', () => {
+    const seen: object[] = [];
+    const keys = memoisedByObject((value: { name: string }) => {
+      seen.push(value);
+      return [value.name];
+    });
+    const a = { name: 'a' };
+    const first = keys(a);
+
+    expect(keys(a)).toBe(first);
+    expect(keys({ name: 'a' })).not.toBe(first);
+    expect(keys({ name: 'a' })).toEqual(first);
+    expect(seen).toHaveLength(3);
   });
 });

@@ -5,6 +5,7 @@ import type {
   PodSpec,
   PodTemplateSpec,
 } from '../../core/k8s-types.ts';
+import { memoisedByObject } from '../../core/memo.ts';
 import type { DeepReadonly, ResourceRef, Snapshot } from '../../core/model.ts';
 
 /**
@@ -617,45 +618,31 @@ function computeWorkloads(snapshot: Snapshot): Workload[] {
 }
 
 /**
- * The containers of each workload object, listed once: some thirty checks ask for them, and at
- * 150,000 pods making the references (and their paths) anew for each was more than a million
- * objects. Keyed weakly by the workload, which, like the snapshot, is never changed.
+ * Every container of a pod spec: regular, init and ephemeral (Pod Security Admission visits
+ * all three). Listed once per workload object: some thirty checks ask for them, and at 150,000
+ * pods making the references (and their paths) anew for each was more than a million objects.
  */
-const listedContainers = new WeakMap<object, readonly ContainerRef[]>();
-
-/** Every container of a pod spec: regular, init and ephemeral (Pod Security Admission visits all three). */
-export function containersOf(workload: Pick<Workload, 'spec' | 'specPath'>): readonly ContainerRef[] {
-  const known = listedContainers.get(workload);
-  if (known !== undefined) return known;
-  const refs: ContainerRef[] = [];
-  for (const list of CONTAINER_LISTS) {
-    workload.spec[list]?.forEach((container, index) => {
-      refs.push(Object.freeze({ container, list, index, path: `${workload.specPath}.${list}[${index}]` }));
-    });
-  }
-  Object.freeze(refs);
-  listedContainers.set(workload, refs);
-  return refs;
-}
-
-/** `Deployment payments/api`, for messages. */
-export function describe(resource: ResourceRef): string {
-  let text = described.get(resource);
-  if (text === undefined) {
-    text = resource.namespace
-      ? `${resource.kind} ${resource.namespace}/${resource.name}`
-      : `${resource.kind} ${resource.name}`;
-    described.set(resource, text);
-  }
-  return text;
-}
+export const containersOf: (workload: Pick<Workload, 'spec' | 'specPath'>) => readonly ContainerRef[] =
+  memoisedByObject((workload) => {
+    const refs: ContainerRef[] = [];
+    for (const list of CONTAINER_LISTS) {
+      workload.spec[list]?.forEach((container, index) => {
+        refs.push(Object.freeze({ container, list, index, path: `${workload.specPath}.${list}[${index}]` }));
+      });
+    }
+    return Object.freeze(refs);
+  });
 
 /**
- * Descriptions by resource object: some fifty checks describe each workload, and every
- * message keeps its description, so a 150,000-pod cluster's findings held a million copies.
- * Keyed weakly by the reference, which nothing changes once made.
+ * `Deployment payments/api`, for messages. Once per resource object: some fifty checks
+ * describe each workload, and every message keeps its description, so a 150,000-pod cluster's
+ * findings held a million copies.
  */
-const described = new WeakMap<ResourceRef, string>();
+export const describe: (resource: ResourceRef) => string = memoisedByObject((resource) =>
+  resource.namespace
+    ? `${resource.kind} ${resource.namespace}/${resource.name}`
+    : `${resource.kind} ${resource.name}`,
+);
 
 /**
  * A workload for messages: `Deployment payments/api`, or for a Pod that differs from its
@@ -663,21 +650,15 @@ const described = new WeakMap<ResourceRef, string>();
  * template)`.
  */
 export function describeWorkload(workload: Pick<Workload, 'resource' | 'divergence'>): string {
+  return workload.divergence ? describeDivergent(workload) : describe(workload.resource);
+}
+
+const describeDivergent = memoisedByObject((workload: Pick<Workload, 'resource' | 'divergence'>): string => {
   const { resource, divergence } = workload;
   if (!divergence) return describe(resource);
-  const known = describedWorkloads.get(workload);
-  if (known !== undefined) return known;
-  const text = describeDivergent(resource, divergence);
-  describedWorkloads.set(workload, text);
-  return text;
-}
-
-const describedWorkloads = new WeakMap<object, string>();
-
-function describeDivergent(resource: ResourceRef, divergence: Divergence): string {
   const others = divergence.pods > 1 ? `; ${divergence.pods - 1} more pod(s) differ the same way` : '';
   return `${describe(resource)} (of ${describe(divergence.owner)}, differs from its template${others})`;
-}
+});
 
 /** Evidence naming the controller of a Pod that differs from its template; empty otherwise. */
 export function divergenceEvidence(workload: Pick<Workload, 'divergence'>): Record<string, string | number> {
