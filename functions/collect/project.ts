@@ -2,7 +2,9 @@ import type { Container, K8sObject, VolumeMount } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { apiVersionOf, K8S_KINDS } from '../core/kinds.ts';
 import { redactContainer, redactObject } from './redact.ts';
+import { isPlain, sameJson } from './same-json.ts';
 import { shareContainer, shareMounts, shareObject } from './share.ts';
+import { putBackFrom } from './shared-containers.ts';
 import { MANAGED_FIELDS } from './unread-members.ts';
 
 /**
@@ -390,11 +392,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isPlain(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 function field(source: Record<string, unknown>, key: string): unknown {
   const value = source[key];
   if (value !== undefined || isPlain(source)) return value;
@@ -415,10 +412,13 @@ export class ProjectionCache {
   readonly redactedArgs = new Map<string, string[]>();
   /** Pod spec parts already seen, for share.ts. */
   readonly parts = new Map<string, unknown>();
+  readonly recentParts = new Map<string, unknown[]>();
   /** Finished containers (projected, redacted, shared) by name and image, with the raw entries they were made from. */
   readonly containers = new Map<string, KnownContainer[]>();
   /** Finished containers that gave way in `containers`, by their raw entry's JSON. */
   readonly olderContainers = new Map<string, Container>();
+  /** Finished containers by the entry the reader put them back from (`shared-containers.ts`). */
+  readonly putBackContainers = new WeakMap<object, Container>();
 
   /** The one copy of `value` kept for this scan (long strings are kept as they are). */
   intern(value: string): string {
@@ -674,41 +674,14 @@ interface KnownContainer {
 const MAX_VARIANTS = 8;
 
 /**
- * Whether two values as `JSON.parse` made them are the same JSON, keys in the same order;
- * `skip` is a key of the outer objects left out of the comparison.
- */
-function sameJson(a: unknown, b: unknown, skip?: string): boolean {
-  if (a === b) return true;
-  // Other values are the same only when they are identical (NaN never is; JSON has none).
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  // Plain objects only: anything else (a Date from YAML) is never the same.
-  if (Array.isArray(b) || !isPlain(a) || !isPlain(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keysB = Object.keys(y);
-  let j = 0;
-  for (const key of Object.keys(x)) {
-    if (key === skip) continue;
-    if (skip !== undefined && keysB[j] === skip) j++;
-    if (keysB[j++] !== key || !sameJson(x[key], y[key])) return false;
-  }
-  if (skip !== undefined && keysB[j] === skip) j++;
-  return j === keysB.length;
-}
-
-/**
  * A container of a Pod or template in a snapshot: made once per distinct container (as
  * received, but for its `volumeMounts`, which name the Pod's own service account token volume)
  * and reused for every Pod that repeats it. The mounts are picked per container, and shared
- * but for that per-Pod one. Finding the container made before compares the entry as parsed
- * (keys in order) with the few made for the same name and image: writing every container out
- * as JSON to look it up took a third of the projection of the 10,000-pod bench cluster (180 of
- * 550 ms; comparing takes 90, and the projection 490–510 ms).
+ * but for that per-Pod one. A container the reader put back in a page (`shared-containers.ts`)
+ * is found by the entry it was put back from; any other is compared as parsed (keys in order)
+ * with the few made for the same name and image: writing every container out as JSON to look
+ * it up took a third of the projection of the 10,000-pod bench cluster (180 of 550 ms;
+ * comparing takes 90, and the projection 490–510 ms).
  */
 function finishedContainer(entry: Record<string, unknown>, cache: ProjectionCache): Container | undefined {
   // A client-node model instance (renamed fields, Dates) is finished on its own, not remembered.
@@ -716,33 +689,43 @@ function finishedContainer(entry: Record<string, unknown>, cache: ProjectionCach
     const picked = PICK_CONTAINER(entry, cache);
     return picked === undefined ? undefined : finish(picked, cache);
   }
-  const { name, image, volumeMounts } = entry;
-  // Only where to look: whether a container is the same is what `sameJson` says.
-  const key = `${typeof name === 'string' ? name : ''}\u0000${typeof image === 'string' ? image : ''}`;
-  const variants = cache.containers.get(key);
-  let known: Container | undefined;
-  for (let i = (variants?.length ?? 0) - 1; i >= 0 && known === undefined; i--) {
-    const variant = variants?.[i] as KnownContainer;
-    if (sameJson(entry, variant.raw, 'volumeMounts')) known = variant.container;
-  }
+  const origin = putBackFrom(entry);
+  let known = origin === undefined ? undefined : cache.putBackContainers.get(origin);
   if (known === undefined) {
-    const { volumeMounts: _mounts, ...raw } = entry;
-    if (variants !== undefined && variants.length === MAX_VARIANTS)
-      known = cache.olderContainers.get(JSON.stringify(raw));
-    known ??= finish(PICK_CONTAINER(raw, cache) as Container, cache);
-    const made = { raw, container: known };
-    if (variants === undefined) cache.containers.set(key, [made]);
-    else {
-      if (variants.length === MAX_VARIANTS) {
-        const oldest = variants.shift() as KnownContainer;
-        cache.olderContainers.set(JSON.stringify(oldest.raw), oldest.container);
-      }
-      variants.push(made);
-    }
+    known = knownContainer(entry, cache);
+    if (origin !== undefined) cache.putBackContainers.set(origin, known);
   }
+  const { volumeMounts } = entry;
   const mounts =
     volumeMounts === undefined || volumeMounts === null ? undefined : PICK_MOUNTS(volumeMounts, cache);
   return mounts === undefined ? known : { ...known, volumeMounts: shareMounts(mounts, cache) };
+}
+
+/** The finished container (without mounts) of a plain entry: one made before, or made now. */
+function knownContainer(entry: Record<string, unknown>, cache: ProjectionCache): Container {
+  const { name, image } = entry;
+  // Only where to look: whether a container is the same is what `sameJson` says.
+  const key = `${typeof name === 'string' ? name : ''}\u0000${typeof image === 'string' ? image : ''}`;
+  const variants = cache.containers.get(key);
+  for (let i = (variants?.length ?? 0) - 1; i >= 0; i--) {
+    const variant = variants?.[i] as KnownContainer;
+    if (sameJson(entry, variant.raw, 'volumeMounts')) return variant.container;
+  }
+  const { volumeMounts: _mounts, ...raw } = entry;
+  let known: Container | undefined;
+  if (variants !== undefined && variants.length === MAX_VARIANTS)
+    known = cache.olderContainers.get(JSON.stringify(raw));
+  known ??= finish(PICK_CONTAINER(raw, cache) as Container, cache);
+  const made = { raw, container: known };
+  if (variants === undefined) cache.containers.set(key, [made]);
+  else {
+    if (variants.length === MAX_VARIANTS) {
+      const oldest = variants.shift() as KnownContainer;
+      cache.olderContainers.set(JSON.stringify(oldest.raw), oldest.container);
+    }
+    variants.push(made);
+  }
+  return known;
 }
 
 const PICK_METADATA = compile(METADATA);

@@ -74,10 +74,9 @@ export function putBackContainers(
       delete container[markKey];
       if (typeof number !== 'number') return false;
       const { volumeMounts: _mounts, ...rest } = container;
-      marks.set(number, {
-        container,
-        withoutMounts: Object.hasOwn(container, 'volumeMounts') ? rest : container,
-      });
+      const withoutMounts = Object.hasOwn(container, 'volumeMounts') ? rest : container;
+      marks.set(number, { container, withoutMounts });
+      putBack.set(container, withoutMounts);
       marked++;
     }
   }
@@ -90,7 +89,10 @@ export function putBackContainers(
       const known = typeof number === 'number' ? marks.get(number) : undefined;
       const { [referenceKey]: _number, volumeMounts, ...rest } = reference;
       if (known === undefined || Object.keys(rest).length > 0) return false;
-      list[i] = volumeMounts === undefined ? known.withoutMounts : { ...known.withoutMounts, volumeMounts };
+      const container =
+        volumeMounts === undefined ? known.withoutMounts : { ...known.withoutMounts, volumeMounts };
+      putBack.set(container, known.withoutMounts);
+      list[i] = container;
       referred++;
     }
   }
@@ -98,3 +100,14 @@ export function putBackContainers(
 }
 
 export type { Marked as MarkedContainer };
+
+/**
+ * The entry each container put back (and each marked one) stands for, without its
+ * `volumeMounts`: containers put back from one entry are that entry but for their mounts, so the
+ * projection finishes each once and finds it again by this entry (`finishedContainer`).
+ */
+const putBack = new WeakMap<object, Record<string, unknown>>();
+
+export function putBackFrom(container: object): Record<string, unknown> | undefined {
+  return putBack.get(container);
+}

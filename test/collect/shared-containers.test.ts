@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { generateCluster } from '../../bench/generate.ts';
-import { type MarkedContainer, putBackContainers } from '../../functions/collect/shared-containers.ts';
+import { ProjectionCache, toSnapshotObject } from '../../functions/collect/project.ts';
+import {
+  type MarkedContainer,
+  putBackContainers,
+  putBackFrom,
+} from '../../functions/collect/shared-containers.ts';
 import { pageTextTools } from '../../functions/collect/unread-members.ts';
+import type { Pod } from '../../functions/core/k8s-types.ts';
 
 const NONCE = '6f1c0c8e-9d35-4a57-9b43-0f2b7a0d1e55';
 const share = pageTextTools().sharedContainers;
@@ -150,5 +156,45 @@ describe('containers written once per collection', () => {
       referred += result.shared.referred;
     }
     expect(referred).toBeGreaterThan(pods.length / 2);
+  });
+
+  it('lets the projection finish a container put back once, by the entry it stands for', () => {
+    const items = [
+      pod('web-1', {
+        containers: [{ ...container('app'), volumeMounts: mounts('aaaaa') }, container('proxy')],
+      }),
+      pod('web-2', {
+        containers: [{ ...container('app'), volumeMounts: mounts('bbbbb') }, container('proxy')],
+      }),
+      pod('web-3', { containers: [container('app', { env: [{ name: 'MODE', value: 'test' }] })] }),
+    ];
+    const { items: back, putBack } = roundTrip(page(items));
+    expect(putBack).toBe(true);
+    const entries = (back as { spec: { containers: Record<string, unknown>[] } }[]).map(
+      (item) => item.spec.containers,
+    );
+    const [app1, proxy1] = entries[0] ?? [];
+    const [app2, proxy2] = entries[1] ?? [];
+    const [app3] = entries[2] ?? [];
+    // Each first container is marked; those put back from it stand for the same entry.
+    expect(putBackFrom(app1 as object)).toBeDefined();
+    expect(putBackFrom(app2 as object)).toBe(putBackFrom(app1 as object));
+    expect(putBackFrom(proxy2 as object)).toBe(putBackFrom(proxy1 as object));
+    expect(putBackFrom(app3 as object)).toBeDefined();
+    expect(putBackFrom(app3 as object)).not.toBe(putBackFrom(app1 as object));
+    expect(putBackFrom({ ...app1 })).toBeUndefined();
+
+    const cache = new ProjectionCache();
+    const projected = back.map((item) => toSnapshotObject('pods', item, cache) as Pod);
+    // Each Pod is what it is when projected on its own, from the page as sent.
+    expect(projected).toEqual(items.map((item) => toSnapshotObject('pods', structuredClone(item))));
+    const [one, two, three] = projected.map((item) => item.spec?.containers ?? []);
+    expect(two?.[1]).toBe(one?.[1]);
+    expect(two?.[0]?.env).toBe(one?.[0]?.env);
+    expect(two?.[0]?.volumeMounts?.[1]?.name).toBe('kube-api-access-bbbbb');
+    expect(three?.[0]?.env?.[0]?.value).toBe('test');
+    const { volumeMounts: _mounts, ...app } = one?.[0] ?? {};
+    expect(cache.putBackContainers.get(putBackFrom(app2 as object) as object)).toEqual(app);
+    expect(cache.putBackContainers.get(putBackFrom(proxy2 as object) as object)).toBe(one?.[1]);
   });
 });
