@@ -86,6 +86,18 @@ export class KubeClusterConfigError extends Error {
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
+/** A page asked for before its caller asked. */
+interface AheadPage {
+  request: KubeListRequest;
+  pending: Promise<DecodedPage>;
+  stop: AbortController;
+  /** Its continue token once its bytes are in (null: it names none); undefined until then. */
+  next: string | null | undefined;
+}
+
+/** Pages per kind asked for ahead of their caller: one being decoded, one on its way. */
+const PAGES_AHEAD = 2;
+
 /**
  * Reads a cluster through `@kubernetes/client-node`. Build one per cluster per scan (the
  * static factories), and `close()` it when the scan is over.
@@ -99,11 +111,8 @@ export class ClientNodeKubeReader implements KubeReader {
   /** One connection pool per reader: client-node builds a new one for every request. */
   #dispatcher: Dispatcher | undefined;
   readonly #pages: PageDecoder;
-  /** Per kind, the next page asked for before its caller asks (`#readAhead`). */
-  readonly #ahead = new Map<
-    K8sKind,
-    { token: string; limit: number; pending: Promise<Uint8Array>; stop: AbortController }
-  >();
+  /** Per kind, the next pages asked for before their caller asks, in order (`#readAhead`). */
+  readonly #ahead = new Map<K8sKind, AheadPage[]>();
   #closed = false;
 
   constructor(kubeConfig: KubeConfig, options: ClientNodeReaderOptions = {}) {
@@ -182,53 +191,100 @@ export class ClientNodeKubeReader implements KubeReader {
   }
 
   async listPage(kind: K8sKind, request: KubeListRequest): Promise<KubeListPage> {
-    const path = listPathOf(kind);
-    const what = `listing ${kind} (GET ${path})`;
-    const unread = unreadArrayMembers(kind);
-    const fetchAndDecode = async (asked: Promise<Uint8Array> | undefined) => {
-      const bytes = await (asked ?? this.#get(path, what, listQuery(request), request.signal));
-      // Before the page is decoded (which hands its bytes over): the next page can be asked
-      // for as soon as its continue token is known.
-      this.#readAhead(kind, request, bytes, path, what);
-      return this.#pages.decode(bytes, unread, kind === 'pods');
-    };
+    const what = `listing ${kind} (GET ${listPathOf(kind)})`;
     try {
-      return await parseListPage(what, await fetchAndDecode(this.#takeAhead(kind, request)));
+      const fetched = this.#takeAhead(kind, request) ?? this.#fetchPage(kind, request, request.signal);
+      return await parseListPage(what, await fetched);
     } catch (error) {
       if (!(error instanceof PageDecoderLostError)) throw error;
       // The decoding worker exited holding this page: ask again (it is then decoded in place).
-      return await parseListPage(what, await fetchAndDecode(undefined));
+      return await parseListPage(what, await this.#fetchPage(kind, request, request.signal));
     }
   }
 
   /**
-   * Asks for the page after `bytes` (a page of `kind` just received from `path`) while this one is decoded
-   * and parsed: its continue token is in the list's metadata, which the API server writes
-   * before the items, so the head of the page is enough. At most one page per kind is asked
-   * for ahead, and only the call for exactly that token and limit takes it (`#takeAhead`);
-   * anything else discards it. A page whose head cannot be read is simply not read ahead.
+   * One page of `kind`, decoded. As soon as its bytes are in, the page after it is asked for
+   * (`#readAhead`) and the bytes go to the decoder, whether or not anyone has asked for this page
+   * yet: a page read ahead is decoded while the one before it is parsed and projected.
+   * `arrived` hears the page's continue token (null: none) once its bytes are in.
    */
-  #readAhead(kind: K8sKind, request: KubeListRequest, bytes: Uint8Array, path: string, what: string): void {
-    if (this.#closed || this.#ahead.has(kind)) return;
-    const token = continueTokenOf(bytes);
-    if (token === undefined) return;
-    const next: KubeListRequest = { ...request, continueToken: token };
-    const stop = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
-    const pending = this.#get(path, what, listQuery(next), signal);
-    // Settled either way: a page read ahead and then discarded must not reject unheard.
-    pending.catch(() => undefined);
-    this.#ahead.set(kind, { token, limit: request.limit, pending, stop });
+  async #fetchPage(
+    kind: K8sKind,
+    request: KubeListRequest,
+    signal: AbortSignal | undefined,
+    arrived?: (next: string | null) => void,
+  ): Promise<DecodedPage> {
+    const path = listPathOf(kind);
+    const bytes = await this.#get(path, `listing ${kind} (GET ${path})`, listQuery(request), signal);
+    // Before the page is decoded (which hands its bytes over): the continue token is in its head.
+    const next = continueTokenOf(bytes);
+    arrived?.(next ?? null);
+    // A page dropped as it came (`#dropAhead`) leads nowhere.
+    if (!signal?.aborted) this.#readAhead(kind, request, next);
+    return this.#pages.decode(bytes, unreadArrayMembers(kind), kind === 'pods');
   }
 
-  /** The page read ahead for exactly this request, if any; a page read ahead for another is dropped. */
-  #takeAhead(kind: K8sKind, request: KubeListRequest): Promise<Uint8Array> | undefined {
-    const ahead = this.#ahead.get(kind);
-    if (!ahead) return undefined;
+  /**
+   * Asks for the page after one whose bytes just came (`request`, naming `next`), while that one
+   * is decoded and parsed: its continue token is in the list's metadata, which the API server
+   * writes before the items. Up to `PAGES_AHEAD` pages per kind are asked for ahead, each from
+   * the one before, and only the call for exactly a page's token and limit takes it
+   * (`#takeAhead`); anything else drops them. A page whose head names no token is not read ahead.
+   */
+  #readAhead(kind: K8sKind, request: KubeListRequest, next: string | undefined): void {
+    if (this.#closed || next === undefined) return;
+    const chain = this.#ahead.get(kind) ?? [];
+    const last = chain.at(-1);
+    // Only from the last page asked for: any other page's successor is asked for already.
+    if (
+      last !== undefined &&
+      (last.request.continueToken !== request.continueToken || last.request.limit !== request.limit)
+    )
+      return;
+    if (chain.length >= PAGES_AHEAD) return;
+    const stop = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
+    const nextRequest: KubeListRequest = { ...request, continueToken: next };
+    const ahead: AheadPage = {
+      request: nextRequest,
+      stop,
+      next: undefined,
+      pending: this.#fetchPage(kind, nextRequest, signal, (token) => {
+        ahead.next = token;
+      }),
+    };
+    // Settled either way: a page read ahead and then dropped must not reject unheard.
+    ahead.pending.catch(() => undefined);
+    chain.push(ahead);
+    this.#ahead.set(kind, chain);
+  }
+
+  /** The page read ahead for exactly this request, if any; pages read ahead for another are dropped. */
+  #takeAhead(kind: K8sKind, request: KubeListRequest): Promise<DecodedPage> | undefined {
+    const chain = this.#ahead.get(kind);
+    const first = chain?.[0];
+    if (!chain || !first) return undefined;
+    if (first.request.continueToken !== request.continueToken || first.request.limit !== request.limit) {
+      this.#dropAhead(kind);
+      return undefined;
+    }
+    chain.shift();
+    // The last page asked for may have come already, with room now to ask for its successor.
+    const last = chain.at(-1) ?? first;
+    if (typeof last.next === 'string') this.#readAhead(kind, last.request, last.next);
+    return first.pending;
+  }
+
+  /** Stops the pages read ahead for `kind`, and lets the decoder drop those it decoded. */
+  #dropAhead(kind: K8sKind): void {
+    for (const ahead of this.#ahead.get(kind) ?? []) {
+      ahead.stop.abort();
+      ahead.pending.then(
+        (page) => page.release(),
+        () => undefined,
+      );
+    }
     this.#ahead.delete(kind);
-    if (ahead.token === request.continueToken && ahead.limit === request.limit) return ahead.pending;
-    ahead.stop.abort();
-    return undefined;
   }
 
   async getKubeletConfigz(nodeName: string, request: KubeGetRequest): Promise<unknown> {
@@ -298,8 +354,7 @@ export class ClientNodeKubeReader implements KubeReader {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const ahead of this.#ahead.values()) ahead.stop.abort();
-    this.#ahead.clear();
+    for (const kind of [...this.#ahead.keys()]) this.#dropAhead(kind);
     const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
     await Promise.all([dispatcher?.destroy(), this.#pages.close()]);
@@ -427,8 +482,8 @@ export async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Ar
 
 const MIN_BODY_BUFFER_BYTES = 1024 * 1024;
 const MAX_SPARE_BODY_BYTES = 32 * 1024 * 1024;
-/** Two list calls per kind (one read ahead) at the default four kinds at a time. */
-const MAX_SPARE_BODY_BUFFERS = 8;
+/** Three list calls per kind (two read ahead, `PAGES_AHEAD`) at the default four kinds at a time. */
+const MAX_SPARE_BODY_BUFFERS = 12;
 const SPARE_BODY_BUFFERS: Uint8Array[] = [];
 
 /** The server URL for messages, without any `user:password@` a kubeconfig might carry. */

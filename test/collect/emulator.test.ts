@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClientNodeReaderOptions } from '../../functions/collect/client-node-reader.ts';
@@ -175,7 +178,7 @@ describe('live collection against the emulator', () => {
     );
   });
 
-  it('asks for the next page while a page is decoded, and hands it only to the call for its token', async () => {
+  it('asks for the next two pages while a page is decoded, and hands each only to the call for its token', async () => {
     // Prepare
     const reader = readerFor(shared);
     const before = shared.requests.length;
@@ -184,22 +187,76 @@ describe('live collection against the emulator', () => {
 
     // Act: the first page, then the second through its token, then the first again.
     const first = await reader.listPage('pods', { limit: 500 });
-    // Nobody has asked for the second page yet; the emulator logs a request once it arrives.
-    await vi.waitFor(() => expect(podLists()).toHaveLength(2));
-    const second = await reader.listPage('pods', { limit: 500, continueToken: first.continueToken });
+    // Nobody has asked for the second and third pages yet: each is asked for once the page
+    // before it has come (the emulator logs a request once it arrives).
     await vi.waitFor(() => expect(podLists()).toHaveLength(3));
+    const second = await reader.listPage('pods', { limit: 500, continueToken: first.continueToken });
+    const asked = podLists().length;
     const again = await reader.listPage('pods', { limit: 500 });
-    await vi.waitFor(() => expect(podLists()).toHaveLength(5));
+    await vi.waitFor(() => expect(podLists()).toHaveLength(6));
 
-    // Assess: the second page was asked for before anyone asked, and not again when asked.
+    // Assess: the pages were asked for before anyone asked, and not again when asked.
     expect(first.continueToken).toBeDefined();
     expect(podLists()[1]?.path).toContain(`continue=${first.continueToken}`);
+    expect(podLists()[2]?.path).toContain(`continue=${second.continueToken}`);
+    expect(asked).toBe(3);
     expect(second.items).toHaveLength(500);
     expect(second.items).not.toEqual(first.items);
-    // Asking for the second page read the third ahead; the fresh first page drops it and reads
-    // its own second page ahead.
+    // The fresh first page drops the third page read ahead and reads its own two ahead.
     expect(again.items).toEqual(first.items);
-    expect(podLists().map((r) => r.path.includes('continue='))).toEqual([false, true, true, false, true]);
+    expect(podLists().map((r) => r.path.includes('continue='))).toEqual([
+      false,
+      true,
+      true,
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('lets the decoding worker drop the pages read ahead that nobody takes', async () => {
+    // Prepare: a worker program that decodes pages whole and logs what it decodes and drops.
+    const dir = mkdtempSync(join(tmpdir(), 'watchkeeper-ahead-'));
+    const log = join(dir, 'log');
+    const reader = readerWithWorker(
+      shared,
+      `const { parentPort } = require('node:worker_threads');
+const { appendFileSync } = require('node:fs');
+parentPort.on('message', (job) => {
+  if (job.type === 'decode') {
+    appendFileSync(${JSON.stringify(log)}, 'd' + job.id + '\\n');
+    parentPort.postMessage({ id: job.id, text: new TextDecoder().decode(job.bytes) });
+  }
+  if (job.type === 'release') appendFileSync(${JSON.stringify(log)}, 'r' + job.id + '\\n');
+});`,
+    );
+    const lines = (prefix: string) =>
+      (() => {
+        try {
+          return readFileSync(log, 'utf8');
+        } catch {
+          return '';
+        }
+      })()
+        .split('\n')
+        .filter((line) => line.startsWith(prefix))
+        .map((line) => Number(line.slice(1)));
+
+    try {
+      // Act: the first page (the second and third are read ahead and decoded), then the first
+      // again, which drops those two.
+      await reader.listPage('pods', { limit: 500 });
+      await vi.waitFor(() => expect(lines('d')).toHaveLength(3));
+      await reader.listPage('pods', { limit: 500 });
+
+      // Assess: every page decoded is dropped once read or once it is no longer wanted, but the
+      // two read ahead of the fresh first page.
+      await vi.waitFor(() => expect(lines('d')).toHaveLength(6));
+      await vi.waitFor(() => expect(lines('r').sort()).toEqual([0, 1, 2, 3]));
+    } finally {
+      await reader.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads pages through the decoding worker thread exactly as it reads them in place', async () => {
@@ -231,15 +288,15 @@ describe('live collection against the emulator', () => {
     // Assess
     expect(snapshot.gaps).toEqual([]);
     expect(new Set(snapshot.k8s.pods.map((pod) => pod.metadata.name)).size).toBe(POD_COUNT);
-    // Three pages, the first asked for twice. The second was read ahead with the token of the
+    // Three pages, the first asked for twice. The second and third were read ahead from the
     // lost copy of the first; the emulator stamps tokens with their time, so the first page's
-    // second copy names another token, and the page read ahead is dropped (aborted, so it may
-    // not have reached the server) and asked for again with the new one.
+    // second copy names another token, and the pages read ahead are dropped (aborted, so they
+    // may not have reached the server) and asked for again with the new ones.
     const podLists = requestsTo(shared, '/api/v1/pods').filter((r) => shared.requests.indexOf(r) >= before);
     const firstPage = podLists.filter((r) => !r.path.includes('continue='));
     expect(firstPage).toHaveLength(2);
     expect(podLists.length - firstPage.length).toBeGreaterThanOrEqual(2);
-    expect(podLists.length - firstPage.length).toBeLessThanOrEqual(3);
+    expect(podLists.length - firstPage.length).toBeLessThanOrEqual(4);
     expect(podLists.slice(-2).every((r) => r.path.includes('continue='))).toBe(true);
   });
 
