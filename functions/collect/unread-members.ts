@@ -169,31 +169,34 @@ export function pageTextTools(): {
   }
 
   /**
-   * The object's `volumeMounts` member (from its name to the end of its array) and the span to
-   * cut for the text without it (one comma with it); undefined when it has none, null when the
-   * object is not as expected (two of them, or not an array).
+   * The object that opens at `start`, read once: the index just past its `}` (`end`), and its
+   * `volumeMounts` member (from its name to the end of its array) with the span to cut for the
+   * text without it (one comma with it), when it has one. Null when the object does not end or
+   * is not as expected (two `volumeMounts`, or one that is not an array).
    */
-  function mountsOf(
+  function containerAt(
     text: string,
     start: number,
-    end: number,
-  ): { from: number; to: number; cutFrom: number; cutTo: number } | undefined | null {
-    let found: { from: number; to: number; cutFrom: number; cutTo: number } | undefined;
-    let depth = 0;
-    let i = start;
-    while (i < end) {
+  ): {
+    end: number;
+    mounts: { from: number; to: number; cutFrom: number; cutTo: number } | undefined;
+  } | null {
+    let mounts: { from: number; to: number; cutFrom: number; cutTo: number } | undefined;
+    let depth = 1;
+    let i = start + 1;
+    while (i < text.length) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
         const after = endOfString(text, i);
-        if (after === -1 || after > end) return null;
+        if (after === -1) return null;
         if (depth === 1 && after - i === MOUNTS.length && text.startsWith(MOUNTS, i)) {
           let k = skipSpaces(text, after);
           if (text.charCodeAt(k) === COLON) {
-            if (found !== undefined) return null;
+            if (mounts !== undefined) return null;
             k = skipSpaces(text, k + 1);
             if (text.charCodeAt(k) !== OPEN_ARRAY) return null;
             const to = endOfValue(text, k);
-            if (to === -1 || to > end) return null;
+            if (to === -1) return null;
             let before = i - 1;
             while (isSpace(text.charCodeAt(before))) before--;
             let cutFrom = i;
@@ -203,7 +206,7 @@ export function pageTextTools(): {
               const next = skipSpaces(text, to);
               if (text.charCodeAt(next) === COMMA) cutTo = next + 1;
             }
-            found = { from: i, to, cutFrom, cutTo };
+            mounts = { from: i, to, cutFrom, cutTo };
             i = to;
             continue;
           }
@@ -212,17 +215,27 @@ export function pageTextTools(): {
         continue;
       }
       if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
-      else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) depth--;
+      else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+        depth--;
+        if (depth === 0) return c === CLOSE_OBJECT ? { end: i + 1, mounts } : null;
+      }
       i++;
     }
-    return found;
+    return null;
   }
+
+  /** Containers of a page compared in place before their text is looked up (`sharedContainers`). */
+  const RECENT = 8;
 
   function sharedContainers(text: string, nonce: string, seen: Map<string, number>): SharedContainersText {
     const unchanged = { text, marked: 0, referred: 0 };
     const pieces: string[] = [];
     // Numbers given on this page, kept in `seen` only if the whole page goes through.
     const added = new Map<string, number>();
+    // The last containers' text without their mounts, in the two parts around them: the
+    // replicas of a controller come one after the other, so comparing in place with the last
+    // few finds most containers without writing out their text and hashing it.
+    const recent: { before: string; after: string; number: number }[] = [];
     let marked = 0;
     let referred = 0;
     let from = 0;
@@ -235,22 +248,42 @@ export function pageTextTools(): {
         i = skipSpaces(text, i);
         if (text.charCodeAt(i) === CLOSE_ARRAY) break;
         if (text.charCodeAt(i) !== OPEN_OBJECT) return unchanged;
-        const end = endOfValue(text, i);
-        if (end === -1) return unchanged;
-        const mounts = mountsOf(text, i, end);
-        if (mounts === null) return unchanged;
-        const key = mounts
-          ? text.slice(i, mounts.cutFrom) + text.slice(mounts.cutTo, end)
-          : text.slice(i, end);
-        const known = seen.get(key) ?? added.get(key);
-        pieces.push(text.slice(from, i));
+        const container = containerAt(text, i);
+        if (container === null) return unchanged;
+        const { end, mounts } = container;
+        const beforeEnd = mounts ? mounts.cutFrom : end;
+        const afterStart = mounts ? mounts.cutTo : end;
+        let known: number | undefined;
+        for (let r = recent.length - 1; r >= 0 && known === undefined; r--) {
+          const { before, after, number } = recent[r] as { before: string; after: string; number: number };
+          if (
+            before.length === beforeEnd - i &&
+            after.length === end - afterStart &&
+            text.startsWith(before, i) &&
+            text.startsWith(after, afterStart)
+          ) {
+            known = number;
+          }
+        }
+        let first = false;
         if (known === undefined) {
-          const number = seen.size + added.size;
-          added.set(key, number);
+          const before = text.slice(i, beforeEnd);
+          const after = text.slice(afterStart, end);
+          const key = before + after;
+          known = seen.get(key) ?? added.get(key);
+          if (known === undefined) {
+            known = seen.size + added.size;
+            added.set(key, known);
+            first = true;
+          }
+          if (recent.length === RECENT) recent.shift();
+          recent.push({ before, after, number: known });
+        }
+        pieces.push(text.slice(from, i));
+        if (first) {
           marked++;
-          const body = text.slice(i, end - 1);
           const empty = skipSpaces(text, i + 1) === end - 1;
-          pieces.push(body, empty ? '' : ',', `"${nonce}d":${number}}`);
+          pieces.push(text.slice(i, end - 1), empty ? '' : ',', `"${nonce}d":${known}}`);
         } else {
           referred++;
           pieces.push(`{"${nonce}r":${known}`, mounts ? `,${text.slice(mounts.from, mounts.to)}` : '', '}');

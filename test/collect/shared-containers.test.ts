@@ -88,6 +88,36 @@ describe('containers written once per collection', () => {
     expect(shared).toMatchObject({ marked: 3, referred: 3 });
   });
 
+  it('tells containers apart by all their text but the mounts, on both sides of them', () => {
+    const withMounts = (token: string, env: string) => ({
+      name: 'app',
+      image: 'nginx:1.27',
+      volumeMounts: mounts(token),
+      env: [{ name: 'MODE', value: env }],
+    });
+    const items = [
+      pod('b-1', { containers: [withMounts('aaaaa', 'prod')] }),
+      // The same before the mounts, not after them.
+      pod('b-2', { containers: [withMounts('bbbbb', 'test')] }),
+      // The same as the first but for the mounts: one container.
+      pod('b-3', { containers: [withMounts('ccccc', 'prod')] }),
+      pod('b-4', { containers: [withMounts('ddddd', 'test')] }),
+      // The same text without mounts as the first, its mounts elsewhere: one container too.
+      pod('b-5', { containers: [{ ...container('app'), env: [{ name: 'MODE', value: 'prod' }] }] }),
+    ];
+    const { shared, items: back, putBack } = roundTrip(page(items));
+    expect(putBack).toBe(true);
+    expect(back).toEqual(items);
+    expect(shared).toMatchObject({ marked: 2, referred: 3 });
+    expect(shared.text).toContain(
+      `{"${NONCE}r":0,"volumeMounts":[{"name":"config","mountPath":"/etc/app"},{"name":"kube-api-access-ccccc"`,
+    );
+    expect(shared.text).toContain(
+      `{"${NONCE}r":1,"volumeMounts":[{"name":"config","mountPath":"/etc/app"},{"name":"kube-api-access-ddddd"`,
+    );
+    expect(shared.text).toContain(`{"${NONCE}r":0}`);
+  });
+
   it('leaves the text as the cut made it when a list is not as expected', () => {
     const cases = [
       page([pod('p', { containers: ['app'] })]),
