@@ -227,15 +227,60 @@ export function pageTextTools(): {
   /** Containers of a page compared in place before their text is looked up (`sharedContainers`). */
   const RECENT = 8;
 
+  /**
+   * A container of the page as a pattern for the next ones: its text before its mounts
+   * (`before`, up to the comma or name the cut takes), from there to its mounts' `[` (`lead`),
+   * from their `]` to the end of the cut (`trail`) and on to its `}` (`after`); without
+   * mounts, `before` is all of it. `fromOffset`: where the member's name starts within the cut.
+   */
+  interface Pattern {
+    before: string;
+    lead: string | undefined;
+    trail: string;
+    after: string;
+    fromOffset: number;
+    number: number;
+  }
+
+  /**
+   * The container at `i` if it is `pattern`'s but for its mounts' array: read in place, with
+   * only the mounts scanned. The text before the mounts is the pattern's, so the mounts member
+   * stands where it stood (one level down, outside any string), and the text after it closes
+   * the object where the pattern's closed; no other `volumeMounts` member can be in either.
+   */
+  function matchAt(
+    text: string,
+    i: number,
+    pattern: Pattern,
+  ): {
+    end: number;
+    mounts: { from: number; to: number; cutFrom: number; cutTo: number } | undefined;
+  } | null {
+    if (!text.startsWith(pattern.before, i)) return null;
+    const cutFrom = i + pattern.before.length;
+    if (pattern.lead === undefined) return { end: cutFrom, mounts: undefined };
+    if (!text.startsWith(pattern.lead, cutFrom)) return null;
+    const open = cutFrom + pattern.lead.length;
+    if (text.charCodeAt(open) !== OPEN_ARRAY) return null;
+    const to = endOfValue(text, open);
+    if (to === -1 || !text.startsWith(pattern.trail, to)) return null;
+    const cutTo = to + pattern.trail.length;
+    if (!text.startsWith(pattern.after, cutTo)) return null;
+    return {
+      end: cutTo + pattern.after.length,
+      mounts: { from: cutFrom + pattern.fromOffset, to, cutFrom, cutTo },
+    };
+  }
+
   function sharedContainers(text: string, nonce: string, seen: Map<string, number>): SharedContainersText {
     const unchanged = { text, marked: 0, referred: 0 };
     const pieces: string[] = [];
     // Numbers given on this page, kept in `seen` only if the whole page goes through.
     const added = new Map<string, number>();
-    // The last containers' text without their mounts, in the two parts around them: the
-    // replicas of a controller come one after the other, so comparing in place with the last
-    // few finds most containers without writing out their text and hashing it.
-    const recent: { before: string; after: string; number: number }[] = [];
+    // The replicas of a controller come one after the other: comparing a container in place
+    // with the last few of the page finds most of them without reading them character by
+    // character, writing out their text and hashing it.
+    const recent: Pattern[] = [];
     let marked = 0;
     let referred = 0;
     let from = 0;
@@ -248,27 +293,20 @@ export function pageTextTools(): {
         i = skipSpaces(text, i);
         if (text.charCodeAt(i) === CLOSE_ARRAY) break;
         if (text.charCodeAt(i) !== OPEN_OBJECT) return unchanged;
-        const container = containerAt(text, i);
-        if (container === null) return unchanged;
-        const { end, mounts } = container;
-        const beforeEnd = mounts ? mounts.cutFrom : end;
-        const afterStart = mounts ? mounts.cutTo : end;
+        let container: ReturnType<typeof matchAt> = null;
         let known: number | undefined;
-        for (let r = recent.length - 1; r >= 0 && known === undefined; r--) {
-          const { before, after, number } = recent[r] as { before: string; after: string; number: number };
-          if (
-            before.length === beforeEnd - i &&
-            after.length === end - afterStart &&
-            text.startsWith(before, i) &&
-            text.startsWith(after, afterStart)
-          ) {
-            known = number;
-          }
+        for (let r = recent.length - 1; r >= 0 && container === null; r--) {
+          const pattern = recent[r] as Pattern;
+          container = matchAt(text, i, pattern);
+          if (container !== null) known = pattern.number;
         }
         let first = false;
-        if (known === undefined) {
-          const before = text.slice(i, beforeEnd);
-          const after = text.slice(afterStart, end);
+        if (container === null) {
+          container = containerAt(text, i);
+          if (container === null) return unchanged;
+          const { end, mounts } = container;
+          const before = text.slice(i, mounts ? mounts.cutFrom : end);
+          const after = text.slice(mounts ? mounts.cutTo : end, end);
           const key = before + after;
           known = seen.get(key) ?? added.get(key);
           if (known === undefined) {
@@ -277,8 +315,19 @@ export function pageTextTools(): {
             first = true;
           }
           if (recent.length === RECENT) recent.shift();
-          recent.push({ before, after, number: known });
+          if (mounts) {
+            const open = text.indexOf('[', mounts.from + MOUNTS.length);
+            recent.push({
+              before,
+              lead: text.slice(mounts.cutFrom, open),
+              trail: text.slice(mounts.to, mounts.cutTo),
+              after,
+              fromOffset: mounts.from - mounts.cutFrom,
+              number: known,
+            });
+          } else recent.push({ before, lead: undefined, trail: '', after: '', fromOffset: 0, number: known });
         }
+        const { end, mounts } = container;
         pieces.push(text.slice(from, i));
         if (first) {
           marked++;

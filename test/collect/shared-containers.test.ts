@@ -104,11 +104,22 @@ describe('containers written once per collection', () => {
       pod('b-4', { containers: [withMounts('ddddd', 'test')] }),
       // The same text without mounts as the first, its mounts elsewhere: one container too.
       pod('b-5', { containers: [{ ...container('app'), env: [{ name: 'MODE', value: 'prod' }] }] }),
+      // Another array member of the same length where the first has its mounts: another container.
+      pod('b-6', {
+        containers: [
+          {
+            name: 'app',
+            image: 'nginx:1.27',
+            volumeMountz: mounts('eeeee'),
+            env: [{ name: 'MODE', value: 'prod' }],
+          },
+        ],
+      }),
     ];
     const { shared, items: back, putBack } = roundTrip(page(items));
     expect(putBack).toBe(true);
     expect(back).toEqual(items);
-    expect(shared).toMatchObject({ marked: 2, referred: 3 });
+    expect(shared).toMatchObject({ marked: 3, referred: 3 });
     expect(shared.text).toContain(
       `{"${NONCE}r":0,"volumeMounts":[{"name":"config","mountPath":"/etc/app"},{"name":"kube-api-access-ccccc"`,
     );
@@ -116,6 +127,23 @@ describe('containers written once per collection', () => {
       `{"${NONCE}r":1,"volumeMounts":[{"name":"config","mountPath":"/etc/app"},{"name":"kube-api-access-ddddd"`,
     );
     expect(shared.text).toContain(`{"${NONCE}r":0}`);
+  });
+
+  it('finds a container like one just before it wherever its mounts stand', () => {
+    const first = (token: string) => ({ volumeMounts: mounts(token), ...container('app') });
+    const only = (token: string) => ({ volumeMounts: mounts(token) });
+    const items = [
+      pod('c-1', { containers: [first('aaaaa'), only('aaaaa')] }),
+      pod('c-2', { containers: [first('bbbbb'), only('bbbbb')] }),
+      pod('c-3', { containers: [first('ccccc'), only('ccccc')] }),
+    ];
+    const { shared, items: back, putBack } = roundTrip(page(items));
+    expect(putBack).toBe(true);
+    expect(back).toEqual(items);
+    expect(shared).toMatchObject({ marked: 2, referred: 4 });
+    expect(shared.text).toContain(
+      `{"${NONCE}r":1,"volumeMounts":[{"name":"config","mountPath":"/etc/app"},{"name":"kube-api-access-ccccc"`,
+    );
   });
 
   it('leaves the text as the cut made it when a list is not as expected', () => {
