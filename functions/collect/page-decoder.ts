@@ -28,7 +28,11 @@ import { MANAGED_FIELDS, pageTextTools, withoutMembers } from './unread-members.
  * reject with `PageDecoderLostError` (their bytes went with it): the reader then asks for such
  * a page again.
  *
- * One decoder per reader (one per cluster per scan); `close()` ends its worker.
+ * One decoder per reader (one per cluster per scan). The worker thread is the process's, shared
+ * by its decoders one after another or at once (`DecoderThread`): a Lambda container scans
+ * cluster after cluster, and a thread started per scan paid its start and ran the cut's code
+ * cold on every scan's first pages. `close()` has the worker forget what the decoder left
+ * there; a decoder given its own program (tests) has a thread of its own, ended by `close()`.
  */
 
 export interface PageDecoderOptions {
@@ -44,7 +48,9 @@ const DEFAULT_MIN_WORKER_BYTES = 256 * 1024;
 
 /**
  * The worker's whole program: the cut's own source (self-contained by contract) and a loop that
- * answers every page with its bytes and, unless decoding or cutting threw, its text.
+ * answers every page with its bytes and, unless decoding or cutting threw, its text. What it
+ * has seen of a decoder's Pod pages is kept per nonce (one per decoder) until the decoder goes
+ * (`forget`), with the pages that decoder left with it.
  */
 const WORKER_SOURCE = `'use strict';
 const { parentPort } = require('node:worker_threads');
@@ -55,6 +61,15 @@ const held = new Map();
 parentPort.on('message', (job) => {
   if (job.type === 'release') {
     held.delete(job.id);
+    return;
+  }
+  if (job.type === 'forget') {
+    seen.delete(job.nonce);
+    for (const id of job.ids) held.delete(id);
+    return;
+  }
+  if (job.type === 'state') {
+    parentPort.postMessage({ id: job.id, state: { nonces: seen.size, held: held.size } });
     return;
   }
   if (job.type === 'original') {
@@ -69,7 +84,9 @@ parentPort.on('message', (job) => {
   try {
     text = cut(decoder.decode(job.bytes), job.names);
     if (job.nonce !== undefined) {
-      shared = share(text, job.nonce, seen);
+      let known = seen.get(job.nonce);
+      if (known === undefined) seen.set(job.nonce, (known = new Map()));
+      shared = share(text, job.nonce, known);
       text = shared.text;
     }
   } catch {
@@ -127,6 +144,13 @@ interface Reply {
   bytes?: Uint8Array;
   marked?: number;
   referred?: number;
+  state?: DecoderThreadState;
+}
+
+/** What the worker holds (for tests and diagnostics): decoders' seen containers and pages. */
+export interface DecoderThreadState {
+  nonces: number;
+  held: number;
 }
 
 interface Pending {
@@ -145,21 +169,88 @@ export function decodePageInPlace(bytes: Uint8Array, names: readonly string[] = 
   };
 }
 
+/**
+ * A worker thread running a decoder program, with where each answer goes. Job ids are unique in
+ * the process, so decoders sharing the thread never see each other's answers.
+ */
+class DecoderThread {
+  readonly worker: Worker;
+  readonly shared: boolean;
+  readonly #routes = new Map<number, (reply: Reply) => void>();
+  /** Told when the thread exits: the decoders using it. */
+  readonly users = new Set<() => void>();
+  gone = false;
+
+  constructor(source: string, shared: boolean) {
+    this.worker = new Worker(source, { eval: true });
+    this.shared = shared;
+    this.worker.on('message', (reply: Reply) => {
+      const route = this.#routes.get(reply.id);
+      if (!route) return;
+      this.forget(reply.id);
+      route(reply);
+    });
+    const lost = () => {
+      if (this.gone) return;
+      this.gone = true;
+      if (sharedThread === this) sharedThread = undefined;
+      const users = [...this.users];
+      this.users.clear();
+      for (const user of users) user();
+    };
+    this.worker.on('error', lost);
+    this.worker.on('exit', lost);
+    // Idle, the thread must not keep the process alive (nor must a forgotten close()); after
+    // the listeners, which would take the thread's port back into the event loop.
+    this.worker.unref();
+  }
+
+  /** Sends `message` and waits for the answer to `id`: the process stays up until it comes. */
+  ask(id: number, message: unknown, answer: (reply: Reply) => void, transfer?: ArrayBuffer[]): void {
+    if (this.#routes.size === 0) this.worker.ref();
+    this.#routes.set(id, answer);
+    try {
+      this.worker.postMessage(message, transfer);
+    } catch (error) {
+      this.forget(id);
+      throw error;
+    }
+  }
+
+  /** No answer to `id` is waited for any more. */
+  forget(id: number): void {
+    if (this.#routes.delete(id) && this.#routes.size === 0) this.worker.unref();
+  }
+}
+
+/** The thread of the default program, started by the first decoder that needs one. */
+let sharedThread: DecoderThread | undefined;
+let nextJobId = 0;
+
+/** A decoder dropped without `close()`: the shared worker forgets it all the same. */
+const forgotten = new FinalizationRegistry<{ thread: DecoderThread; nonce: string; held: Set<number> }>(
+  ({ thread, nonce, held }) => {
+    if (!thread.gone) thread.worker.postMessage({ type: 'forget', nonce, ids: [...held] });
+  },
+);
+
 export class PageDecoder {
   readonly #useWorker: boolean;
   readonly #minWorkerBytes: number;
   readonly #workerSource: string;
-  #worker: Worker | undefined;
+  #thread: DecoderThread | undefined;
   /** Set once the worker could not start or exited: every page is then done in place. */
   #workerFailed = false;
   #closed = false;
-  #nextId = 0;
   readonly #jobs = new Map<number, Job>();
   /** Pages whose bytes were asked back from the worker. */
   readonly #originals = new Map<number, Pending>();
-  /** The marker names' nonce of this decoder's worker, and the containers it marked. */
+  /** Pages the worker holds for this decoder (decoded, neither released nor asked back). */
+  readonly #held = new Set<number>();
+  /** The marker names' nonce of this decoder, and the containers the worker marked for it. */
   readonly #nonce = randomUUID();
   readonly #marks = new Map<number, MarkedContainer>();
+  readonly #lost = () => this.#fail();
 
   constructor(options: PageDecoderOptions = {}) {
     this.#useWorker = options.worker ?? availableParallelism() > 1;
@@ -167,9 +258,22 @@ export class PageDecoder {
     this.#workerSource = options.workerSource ?? WORKER_SOURCE;
   }
 
-  /** Whether a worker thread is running now (for tests and diagnostics). */
+  /** Whether this decoder has a worker thread now (for tests and diagnostics). */
   get workerRunning(): boolean {
-    return this.#worker !== undefined;
+    return this.#thread !== undefined;
+  }
+
+  /** The worker's thread id, if this decoder has one (for tests and diagnostics). */
+  get workerThreadId(): number | undefined {
+    return this.#thread?.worker.threadId;
+  }
+
+  /** What the worker holds for all the decoders sharing it (for tests and diagnostics). */
+  async workerState(): Promise<DecoderThreadState | undefined> {
+    const thread = this.#thread;
+    if (!thread) return undefined;
+    const id = nextJobId++;
+    return new Promise((resolve) => thread.ask(id, { type: 'state', id }, (reply) => resolve(reply.state)));
   }
 
   /**
@@ -184,11 +288,11 @@ export class PageDecoder {
     shareContainers = false,
   ): Promise<DecodedPage> {
     if (this.#closed) return Promise.reject(new Error('the page decoder is closed'));
-    const worker =
+    const thread =
       this.#useWorker && !this.#workerFailed && bytes.byteLength >= this.#minWorkerBytes
-        ? this.#ensureWorker()
+        ? this.#ensureThread()
         : undefined;
-    if (!worker) return new Promise((resolve, reject) => settleInPlace({ resolve, reject, names }, bytes));
+    if (!thread) return new Promise((resolve, reject) => settleInPlace({ resolve, reject, names }, bytes));
     // Only a buffer that is exactly the page can be moved; a view into a larger or shared one
     // (a Buffer from Node's pool) is copied out first.
     const buffer = bytes.buffer;
@@ -196,12 +300,18 @@ export class PageDecoder {
       buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
         ? { bytes, buffer }
         : ownCopy(bytes);
-    const id = this.#nextId++;
+    const id = nextJobId++;
     return new Promise<DecodedPage>((resolve, reject) => {
-      this.#jobs.set(id, { resolve, reject, names });
+      const job = { resolve, reject, names };
+      this.#jobs.set(id, job);
       try {
         const nonce = shareContainers ? this.#nonce : undefined;
-        worker.postMessage({ type: 'decode', id, bytes: own.bytes, names, nonce }, [own.buffer]);
+        thread.ask(
+          id,
+          { type: 'decode', id, bytes: own.bytes, names, nonce },
+          (reply) => this.#answered(job, thread, reply),
+          [own.buffer],
+        );
       } catch {
         // A buffer Node will not let go of (marked untransferable) stays here: done in place.
         this.#jobs.delete(id);
@@ -211,48 +321,55 @@ export class PageDecoder {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    const worker = this.#worker;
-    this.#worker = undefined;
-    this.#rejectPending(() => new Error('the page decoder is closed'));
-    await worker?.terminate();
+    const thread = this.#thread;
+    this.#thread = undefined;
+    this.#rejectPending(thread, () => new Error('the page decoder is closed'));
+    if (!thread) return;
+    thread.users.delete(this.#lost);
+    forgotten.unregister(this);
+    if (!thread.shared) {
+      await thread.worker.terminate();
+      return;
+    }
+    if (!thread.gone) thread.worker.postMessage({ type: 'forget', nonce: this.#nonce, ids: [...this.#held] });
+    this.#held.clear();
   }
 
-  #ensureWorker(): Worker | undefined {
-    if (this.#worker) return this.#worker;
-    let worker: Worker;
+  #ensureThread(): DecoderThread | undefined {
+    if (this.#thread) return this.#thread;
+    let thread: DecoderThread;
     try {
-      worker = new Worker(this.#workerSource, { eval: true });
+      if (this.#workerSource === WORKER_SOURCE) {
+        sharedThread ??= new DecoderThread(WORKER_SOURCE, true);
+        thread = sharedThread;
+      } else {
+        thread = new DecoderThread(this.#workerSource, false);
+      }
     } catch {
       this.#workerFailed = true;
       return undefined;
     }
-    // A forgotten close() must not keep the process alive.
-    worker.unref();
-    worker.on('message', (reply: Reply) => {
-      const job = this.#jobs.get(reply.id);
-      if (job) {
-        this.#jobs.delete(reply.id);
-        if (reply.text !== undefined) job.resolve(this.#heldPage(worker, reply, reply.text));
-        else if (reply.bytes !== undefined) settleInPlace(job, reply.bytes);
-        else job.reject(new PageDecoderLostError('the page-decoding worker answered without the page'));
-        return;
-      }
-      const pending = this.#originals.get(reply.id);
-      if (!pending) return;
-      this.#originals.delete(reply.id);
-      if (reply.bytes !== undefined) pending.resolve(reply.bytes);
-      else pending.reject(new PageDecoderLostError('the page-decoding worker no longer holds the page'));
-    });
-    worker.on('error', () => this.#fail(worker));
-    worker.on('exit', () => this.#fail(worker));
-    this.#worker = worker;
-    return worker;
+    thread.users.add(this.#lost);
+    if (thread.shared) forgotten.register(this, { thread, nonce: this.#nonce, held: this.#held }, this);
+    this.#thread = thread;
+    return thread;
+  }
+
+  /** The worker's answer to a page sent for decoding. */
+  #answered(job: Job, thread: DecoderThread, reply: Reply): void {
+    if (this.#jobs.get(reply.id) !== job) return;
+    this.#jobs.delete(reply.id);
+    if (reply.text !== undefined) job.resolve(this.#heldPage(thread, reply, reply.text));
+    else if (reply.bytes !== undefined) settleInPlace(job, reply.bytes);
+    else job.reject(new PageDecoderLostError('the page-decoding worker answered without the page'));
   }
 
   /** A page the worker decoded and holds the bytes of. */
-  #heldPage(worker: Worker, reply: Reply, text: string): DecodedPage {
+  #heldPage(thread: DecoderThread, reply: Reply, text: string): DecodedPage {
     const { id, marked, referred } = reply;
+    this.#held.add(id);
     let settled = false;
     return {
       text,
@@ -265,7 +382,8 @@ export class PageDecoder {
       original: () => {
         if (settled) return Promise.reject(new Error('the page was already released'));
         settled = true;
-        if (this.#worker !== worker) {
+        this.#held.delete(id);
+        if (this.#thread !== thread) {
           return Promise.reject(
             this.#closed
               ? new Error('the page decoder is closed')
@@ -274,30 +392,40 @@ export class PageDecoder {
         }
         return new Promise<Uint8Array>((resolve, reject) => {
           this.#originals.set(id, { resolve, reject });
-          worker.postMessage({ type: 'original', id });
+          thread.ask(id, { type: 'original', id }, (answer) => {
+            if (!this.#originals.delete(id)) return;
+            if (answer.bytes !== undefined) resolve(answer.bytes);
+            else reject(new PageDecoderLostError('the page-decoding worker no longer holds the page'));
+          });
         });
       },
       release: () => {
         if (settled) return;
         settled = true;
-        if (this.#worker === worker) worker.postMessage({ type: 'release', id });
+        this.#held.delete(id);
+        if (this.#thread === thread) thread.worker.postMessage({ type: 'release', id });
       },
     };
   }
 
   /** The worker is gone: the pages it held are lost, and every later page is done in place. */
-  #fail(worker: Worker): void {
-    if (this.#worker !== worker) return;
-    this.#worker = undefined;
+  #fail(): void {
+    const thread = this.#thread;
+    if (!thread) return;
+    this.#thread = undefined;
     this.#workerFailed = true;
-    this.#rejectPending(() => new PageDecoderLostError('the page-decoding worker thread exited'));
+    this.#held.clear();
+    forgotten.unregister(this);
+    this.#rejectPending(thread, () => new PageDecoderLostError('the page-decoding worker thread exited'));
   }
 
   /** Every page still waited for (to be decoded, or for its original) fails with `error()`. */
-  #rejectPending(error: () => Error): void {
+  #rejectPending(thread: DecoderThread | undefined, error: () => Error): void {
+    const ids = [...this.#jobs.keys(), ...this.#originals.keys()];
     const pending = [...this.#jobs.values(), ...this.#originals.values()];
     this.#jobs.clear();
     this.#originals.clear();
+    for (const id of ids) thread?.forget(id);
     for (const job of pending) job.reject(error());
   }
 }

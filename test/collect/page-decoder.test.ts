@@ -41,6 +41,12 @@ function expectedItems(count: number, tag = 'p'): unknown[] {
   });
 }
 
+/** A program of its own: answers each page with its text, whole. */
+const WORKER_ECHO = `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (job) => {
+  if (job.type === 'decode') parentPort.postMessage({ id: job.id, text: new TextDecoder().decode(job.bytes) });
+});`;
+
 const decoders: PageDecoder[] = [];
 function decoderWith(options: PageDecoderOptions): PageDecoder {
   const decoder = new PageDecoder(options);
@@ -95,6 +101,43 @@ describe('PageDecoder', () => {
       spec: { nodeName: 'n' },
       status: { phase: 'Running' },
     });
+  });
+
+  it('shares one worker thread between decoders, each with its own containers, and forgets a decoder that closes', async () => {
+    // Prepare: two decoders of the default program, one after the other as scans go, and one
+    // at the same time.
+    const first = decoderWith({ worker: true, minWorkerBytes: 1024 });
+    const second = decoderWith({ worker: true, minWorkerBytes: 1024 });
+    const own = decoderWith({ worker: true, minWorkerBytes: 1024, workerSource: WORKER_ECHO });
+    const pods = (tag: string) => page(50, tag).bytes;
+
+    // Act: the first decoder keeps one Pod page unreleased; the second reads the same Pods.
+    const kept = await first.decode(pods('p'), undefined, true);
+    const firstItems = JSON.parse(kept.text).items as unknown[];
+    const firstPutBack = kept.putBackContainers?.(firstItems);
+    const before = await first.workerState();
+    const firstThread = first.workerThreadId;
+    const again = await second.decode(pods('p'), undefined, true);
+    const items = JSON.parse(again.text).items as unknown[];
+    const putBack = again.putBackContainers?.(items);
+    again.release();
+    await own.decode(new TextEncoder().encode('{"items":[]}'));
+    await first.close();
+    const after = await second.workerState();
+
+    // Assess: one thread for the default program, another for a program of its own.
+    expect(firstThread).toBeDefined();
+    expect(second.workerThreadId).toBe(firstThread);
+    expect(own.workerThreadId).not.toBe(second.workerThreadId);
+    // Each decoder's containers are its own: the second writes and puts back its own first
+    // container rather than referring to the first decoder's.
+    expect(firstPutBack).toBe(true);
+    expect(putBack).toBe(true);
+    expect(items).toEqual(expectedItems(50));
+    expect(again.text).toContain('"app [0]"');
+    // The first decoder's page and what it saw of its Pods are forgotten once it closes.
+    expect(before).toEqual({ nonces: 1, held: 1 });
+    expect(after).toEqual({ nonces: 1, held: 0 });
   });
 
   it('answers concurrent pages each with its own text', async () => {
