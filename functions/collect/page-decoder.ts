@@ -32,7 +32,9 @@ import { MANAGED_FIELDS, pageTextTools, withoutMembers } from './unread-members.
  * by its decoders one after another or at once (`DecoderThread`): a Lambda container scans
  * cluster after cluster, and a thread started per scan paid its start and ran the cut's code
  * cold on every scan's first pages. `close()` has the worker forget what the decoder left
- * there; a decoder given its own program (tests) has a thread of its own, ended by `close()`.
+ * there, and ends the thread when no decoder uses it and its heap is large (a big cluster's
+ * pages: its memory is then free for evaluating that cluster); a decoder given its own program
+ * (tests) has a thread of its own, ended by `close()`.
  */
 
 export interface PageDecoderOptions {
@@ -42,7 +44,15 @@ export interface PageDecoderOptions {
   minWorkerBytes?: number;
   /** The worker's program (CommonJS source); only tests replace it, to make a worker fail. */
   workerSource?: string;
+  /**
+   * A shared worker whose heap is larger than this when its last decoder closes is ended, so
+   * that memory is free for evaluating the cluster just read (default 256 MiB; a collection of
+   * the 10,000-pod bench cluster left it at 117–183 MB, which the idle thread keeps).
+   */
+  maxIdleWorkerHeapBytes?: number;
 }
+
+const DEFAULT_MAX_IDLE_WORKER_HEAP_BYTES = 256 * 1024 * 1024;
 
 const DEFAULT_MIN_WORKER_BYTES = 256 * 1024;
 
@@ -217,6 +227,23 @@ class DecoderThread {
     }
   }
 
+  /** The size of the worker's heap (the process stays up until it is known). */
+  async heapBytes(): Promise<number> {
+    this.worker.ref();
+    try {
+      return (await this.worker.getHeapStatistics()).total_heap_size;
+    } finally {
+      if (this.#routes.size === 0) this.worker.unref();
+    }
+  }
+
+  /** Ended, and no longer the shared thread: no decoder will send it anything again. */
+  async retire(): Promise<void> {
+    if (sharedThread === this) sharedThread = undefined;
+    this.gone = true;
+    await this.worker.terminate();
+  }
+
   /** No answer to `id` is waited for any more. */
   forget(id: number): void {
     if (this.#routes.delete(id) && this.#routes.size === 0) this.worker.unref();
@@ -238,6 +265,7 @@ export class PageDecoder {
   readonly #useWorker: boolean;
   readonly #minWorkerBytes: number;
   readonly #workerSource: string;
+  readonly #maxIdleWorkerHeapBytes: number;
   #thread: DecoderThread | undefined;
   /** Set once the worker could not start or exited: every page is then done in place. */
   #workerFailed = false;
@@ -256,6 +284,7 @@ export class PageDecoder {
     this.#useWorker = options.worker ?? availableParallelism() > 1;
     this.#minWorkerBytes = options.minWorkerBytes ?? DEFAULT_MIN_WORKER_BYTES;
     this.#workerSource = options.workerSource ?? WORKER_SOURCE;
+    this.#maxIdleWorkerHeapBytes = options.maxIdleWorkerHeapBytes ?? DEFAULT_MAX_IDLE_WORKER_HEAP_BYTES;
   }
 
   /** Whether this decoder has a worker thread now (for tests and diagnostics). */
@@ -333,8 +362,13 @@ export class PageDecoder {
       await thread.worker.terminate();
       return;
     }
-    if (!thread.gone) thread.worker.postMessage({ type: 'forget', nonce: this.#nonce, ids: [...this.#held] });
+    if (thread.gone) return;
+    thread.worker.postMessage({ type: 'forget', nonce: this.#nonce, ids: [...this.#held] });
     this.#held.clear();
+    if (thread.users.size > 0) return;
+    const heap = await thread.heapBytes().catch(() => 0);
+    // Another decoder may have taken the thread up meanwhile.
+    if (thread.users.size === 0 && !thread.gone && heap > this.#maxIdleWorkerHeapBytes) await thread.retire();
   }
 
   #ensureThread(): DecoderThread | undefined {

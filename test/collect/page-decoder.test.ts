@@ -140,6 +140,28 @@ describe('PageDecoder', () => {
     expect(after).toEqual({ nonces: 1, held: 0 });
   });
 
+  it('ends the shared worker thread when its last decoder closes and its heap is larger than allowed', async () => {
+    // Prepare
+    const small = decoderWith({ worker: true, minWorkerBytes: 1024 });
+    const large = decoderWith({ worker: true, minWorkerBytes: 1024, maxIdleWorkerHeapBytes: 0 });
+
+    // Act: the first decoder to close leaves the thread to the other; the last one ends it.
+    await small.decode(page(50).bytes);
+    await large.decode(page(50).bytes);
+    const shared = small.workerThreadId;
+    await small.close();
+    const kept = large.workerThreadId;
+    await large.close();
+    const next = decoderWith({ worker: true, minWorkerBytes: 1024 });
+    const decoded = await next.decode(page(50).bytes);
+
+    // Assess
+    expect(kept).toBe(shared);
+    expect(next.workerThreadId).toBeDefined();
+    expect(next.workerThreadId).not.toBe(shared);
+    expect((JSON.parse(decoded.text) as { items: unknown[] }).items).toEqual(expectedItems(50));
+  });
+
   it('answers concurrent pages each with its own text', async () => {
     // Prepare
     const decoder = decoderWith({ worker: true, minWorkerBytes: 1024 });
