@@ -354,6 +354,8 @@ export class PageDecoder {
     this.#closed = true;
     const thread = this.#thread;
     this.#thread = undefined;
+    // Pages still being decoded are held by the worker once it answers: forgotten with the rest.
+    const decoding = [...this.#jobs.keys()];
     this.#rejectPending(thread, () => new Error('the page decoder is closed'));
     if (!thread) return;
     thread.users.delete(this.#lost);
@@ -363,7 +365,7 @@ export class PageDecoder {
       return;
     }
     if (thread.gone) return;
-    thread.worker.postMessage({ type: 'forget', nonce: this.#nonce, ids: [...this.#held] });
+    thread.worker.postMessage({ type: 'forget', nonce: this.#nonce, ids: [...this.#held, ...decoding] });
     this.#held.clear();
     if (thread.users.size > 0) return;
     const heap = await thread.heapBytes().catch(() => 0);

@@ -412,6 +412,7 @@ export class ProjectionCache {
   readonly redactedArgs = new Map<string, string[]>();
   /** Pod spec parts already seen, for share.ts. */
   readonly parts = new Map<string, unknown>();
+  /** The parts kept or found last, per tag, for share.ts. */
   readonly recentParts = new Map<string, unknown[]>();
   /** Finished containers (projected, redacted, shared) by name and image, with the raw entries they were made from. */
   readonly containers = new Map<string, KnownContainer[]>();

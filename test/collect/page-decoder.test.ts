@@ -140,6 +140,23 @@ describe('PageDecoder', () => {
     expect(after).toEqual({ nonces: 1, held: 0 });
   });
 
+  it('has the shared worker forget a page that was still being decoded when its decoder closed', async () => {
+    // Prepare
+    const closing = decoderWith({ worker: true, minWorkerBytes: 1024 });
+    const staying = decoderWith({ worker: true, minWorkerBytes: 1024 });
+    await staying.decode(page(10).bytes).then((decoded) => decoded.release());
+
+    // Act: close while the worker has the page.
+    const pending = closing.decode(page(400).bytes, undefined, true);
+    await closing.close();
+    const state = await staying.workerState();
+
+    // Assess
+    await expect(pending).rejects.toThrow('the page decoder is closed');
+    expect(closing.workerThreadId).toBeUndefined();
+    expect(state).toEqual({ nonces: 0, held: 0 });
+  });
+
   it('ends the shared worker thread when its last decoder closes and its heap is larger than allowed', async () => {
     // Prepare
     const small = decoderWith({ worker: true, minWorkerBytes: 1024 });
