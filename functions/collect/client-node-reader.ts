@@ -191,7 +191,7 @@ export class ClientNodeKubeReader implements KubeReader {
   }
 
   async listPage(kind: K8sKind, request: KubeListRequest): Promise<KubeListPage> {
-    const what = `listing ${kind} (GET ${listPathOf(kind)})`;
+    const what = listingWhat(kind);
     try {
       const fetched = this.#takeAhead(kind, request) ?? this.#fetchPage(kind, request, request.signal);
       return await parseListPage(what, await fetched);
@@ -214,8 +214,7 @@ export class ClientNodeKubeReader implements KubeReader {
     signal: AbortSignal | undefined,
     arrived?: (next: string | null) => void,
   ): Promise<DecodedPage> {
-    const path = listPathOf(kind);
-    const bytes = await this.#get(path, `listing ${kind} (GET ${path})`, listQuery(request), signal);
+    const bytes = await this.#get(listPathOf(kind), listingWhat(kind), listQuery(request), signal);
     // Before the page is decoded (which hands its bytes over): the continue token is in its head.
     const next = continueTokenOf(bytes);
     arrived?.(next ?? null);
@@ -385,6 +384,11 @@ export class ClientNodeKubeReader implements KubeReader {
 }
 
 const utf8 = new TextDecoder();
+
+/** What a list call is, for messages: `listing pods (GET /api/v1/pods)`. */
+function listingWhat(kind: K8sKind): string {
+  return `listing ${kind} (GET ${listPathOf(kind)})`;
+}
 
 function listQuery(request: KubeListRequest): Record<string, string> {
   const query: Record<string, string> = { limit: String(request.limit) };

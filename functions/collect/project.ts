@@ -2,7 +2,7 @@ import type { Container, K8sObject, VolumeMount } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { apiVersionOf, K8S_KINDS } from '../core/kinds.ts';
 import { redactContainer, redactObject } from './redact.ts';
-import { isPlain, sameJson } from './same-json.ts';
+import { isPlain, KeptByJson, sameJson } from './same-json.ts';
 import { shareContainer, shareMounts, shareObject } from './share.ts';
 import { putBackFrom } from './shared-containers.ts';
 import { MANAGED_FIELDS } from './unread-members.ts';
@@ -411,13 +411,9 @@ export class ProjectionCache {
   readonly redacted = new Map<string, string>();
   readonly redactedArgs = new Map<string, string[]>();
   /** Pod spec parts already seen, for share.ts. */
-  readonly parts = new Map<string, unknown>();
-  /** The parts kept or found last, per tag, for share.ts. */
-  readonly recentParts = new Map<string, unknown[]>();
-  /** Finished containers (projected, redacted, shared) by name and image, with the raw entries they were made from. */
-  readonly containers = new Map<string, KnownContainer[]>();
-  /** Finished containers that gave way in `containers`, by their raw entry's JSON. */
-  readonly olderContainers = new Map<string, Container>();
+  readonly parts = new KeptByJson<unknown>(RECENT_KEPT);
+  /** Finished containers (projected, redacted, shared), compared per name and image with the raw entries they were made from. */
+  readonly containers = new KeptByJson<Container>(RECENT_KEPT);
   /** Finished containers by the entry the reader put them back from (`shared-containers.ts`). */
   readonly putBackContainers = new WeakMap<object, Container>();
 
@@ -433,6 +429,12 @@ export class ProjectionCache {
 
 /** Longer strings are rarely repeated: not worth a lookup. */
 const MAX_INTERNED = 2048;
+
+/**
+ * Parts and containers compared as parsed per tag, or per name and image, before any is written
+ * out as JSON to be looked up: a controller's Pods come one after the other.
+ */
+const RECENT_KEPT = 8;
 
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -660,20 +662,6 @@ function finish(container: Container, cache: ProjectionCache): Container {
   return container;
 }
 
-/** A finished container and the raw entry (without `volumeMounts`) it was made from. */
-interface KnownContainer {
-  raw: Record<string, unknown>;
-  container: Container;
-}
-
-/**
- * Distinct containers compared per name and image. Replicas repeat one, and the Pods of one
- * controller come one after the other; when more variants share a name and image (a sidecar
- * that every workload configures its own way), the oldest gives way to the newest and is then
- * found by its JSON text (`ProjectionCache.olderContainers`).
- */
-const MAX_VARIANTS = 8;
-
 /**
  * A container of a Pod or template in a snapshot: made once per distinct container (as
  * received, but for its `volumeMounts`, which name the Pod's own service account token volume)
@@ -702,32 +690,29 @@ function finishedContainer(entry: Record<string, unknown>, cache: ProjectionCach
   return mounts === undefined ? known : { ...known, volumeMounts: shareMounts(mounts, cache) };
 }
 
-/** The finished container (without mounts) of a plain entry: one made before, or made now. */
+/**
+ * The finished container (without mounts) of a plain entry: one made before, or made now. The
+ * few made for its name and image are compared with it as parsed (keys in order, mounts left
+ * out); when more variants share a name and image (a sidecar that every workload configures its
+ * own way), the older ones are found by their JSON text (`KeptByJson`).
+ */
 function knownContainer(entry: Record<string, unknown>, cache: ProjectionCache): Container {
   const { name, image } = entry;
   // Only where to look: whether a container is the same is what `sameJson` says.
-  const key = `${typeof name === 'string' ? name : ''}\u0000${typeof image === 'string' ? image : ''}`;
-  const variants = cache.containers.get(key);
-  for (let i = (variants?.length ?? 0) - 1; i >= 0; i--) {
-    const variant = variants?.[i] as KnownContainer;
-    if (sameJson(entry, variant.raw, 'volumeMounts')) return variant.container;
-  }
-  const { volumeMounts: _mounts, ...raw } = entry;
-  let known: Container | undefined;
-  if (variants !== undefined && variants.length === MAX_VARIANTS)
-    known = cache.olderContainers.get(JSON.stringify(raw));
-  known ??= finish(PICK_CONTAINER(raw, cache) as Container, cache);
-  const made = { raw, container: known };
-  if (variants === undefined) cache.containers.set(key, [made]);
-  else {
-    if (variants.length === MAX_VARIANTS) {
-      const oldest = variants.shift() as KnownContainer;
-      cache.olderContainers.set(JSON.stringify(oldest.raw), oldest.container);
-    }
-    variants.push(made);
-  }
-  return known;
+  const where = `${typeof name === 'string' ? name : ''}\u0000${typeof image === 'string' ? image : ''}`;
+  return cache.containers.get(
+    where,
+    entry,
+    sameButMounts,
+    () => {
+      const { volumeMounts: _mounts, ...raw } = entry;
+      return raw;
+    },
+    (raw) => finish(PICK_CONTAINER(raw, cache) as Container, cache),
+  );
 }
+
+const sameButMounts = (entry: unknown, raw: unknown): boolean => sameJson(entry, raw, 'volumeMounts');
 
 const PICK_METADATA = compile(METADATA);
 

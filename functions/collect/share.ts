@@ -1,7 +1,7 @@
 import type { Container, K8sObject, ObjectMeta, PodSpec, VolumeMount } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { podPartsOf } from './pod-template.ts';
-import { sameJson } from './same-json.ts';
+import { type KeptByJson, sameJson } from './same-json.ts';
 
 /**
  * Structural sharing of pod specs within one collection. The Pods of a controller are copies
@@ -16,17 +16,9 @@ import { sameJson } from './same-json.ts';
  */
 
 export interface SharedParts {
-  /** Every part kept, by its tag and JSON text. */
-  readonly parts: Map<string, unknown>;
-  /** The parts kept or found last, per tag, newest last. */
-  readonly recentParts: Map<string, unknown[]>;
+  /** Every part kept, per tag (`shared`). */
+  readonly parts: KeptByJson<unknown>;
 }
-
-/**
- * Parts compared as they are, per tag, before one is written out as JSON to be looked up: the
- * Pods of a controller come one after the other, so the part before is most often the same.
- */
-const RECENT_PARTS = 8;
 
 /** The volume and mount of the service account token, named `kube-api-access-<5 chars>` per Pod. */
 const PER_POD_NAME = /^kube-api-access-/;
@@ -55,27 +47,17 @@ const VOLUME_SOURCES = [
   'csi',
 ] as const;
 
-/** The first value seen that equals `value` (as JSON; projected values have a fixed key order). */
+/**
+ * The first value seen that equals `value` (as JSON; projected values have a fixed key order),
+ * compared first with the last parts of its tag (`KeptByJson`).
+ */
 function shared<T>(cache: SharedParts, tag: string, value: T): T {
   if (value === undefined || value === null || typeof value !== 'object') return value;
-  let recent = cache.recentParts.get(tag);
-  if (recent === undefined) {
-    recent = [];
-    cache.recentParts.set(tag, recent);
-  }
-  for (let i = recent.length - 1; i >= 0; i--) {
-    if (sameJson(value, recent[i])) return recent[i] as T;
-  }
-  const key = `${tag}${JSON.stringify(value)}`;
-  let known = cache.parts.get(key);
-  if (known === undefined) {
-    cache.parts.set(key, value);
-    known = value;
-  }
-  if (recent.length === RECENT_PARTS) recent.shift();
-  recent.push(known);
-  return known as T;
+  return cache.parts.get(tag, value, isSame, () => value, keepAsIs) as T;
 }
+
+const isSame = (value: unknown, raw: unknown): boolean => sameJson(value, raw);
+const keepAsIs = (raw: unknown): unknown => raw;
 
 /** A container's mounts, each shared but the Pod's own service account token mount. */
 export function shareMounts(mounts: VolumeMount[], cache: SharedParts): VolumeMount[] {

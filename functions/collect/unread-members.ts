@@ -102,6 +102,30 @@ export function pageTextTools(): {
     return false;
   }
 
+  function skipSpaces(text: string, i: number): number {
+    while (isSpace(text.charCodeAt(i))) i++;
+    return i;
+  }
+
+  /**
+   * What to cut for the object member from `start` (its name's quote) to `end` (past its
+   * value) so the object stays valid JSON: a comma with it, the one before it or (when it came
+   * first, or the comma before it is not after `floor`, where an earlier cut ended) the one
+   * after it.
+   */
+  function memberSpan(
+    text: string,
+    start: number,
+    end: number,
+    floor: number,
+  ): { cutFrom: number; cutTo: number } {
+    let before = start - 1;
+    while (isSpace(text.charCodeAt(before))) before--;
+    if (before >= floor && text.charCodeAt(before) === COMMA) return { cutFrom: before, cutTo: end };
+    const after = skipSpaces(text, end);
+    return { cutFrom: start, cutTo: text.charCodeAt(after) === COMMA ? after + 1 : end };
+  }
+
   function withoutMembers(text: string, names: readonly string[]): string {
     let longest = 0;
     for (const name of names) longest = Math.max(longest, name.length);
@@ -121,19 +145,9 @@ export function pageTextTools(): {
       ) {
         const end = endOfValue(text, close + 2);
         if (end === -1) return text;
-        // Take a comma with the member, before it or (when it came first, or the comma before
-        // went with the member cut just before it) after it, so the object stays valid JSON.
-        let before = open - 1;
-        while (isSpace(text.charCodeAt(before))) before--;
-        if (before >= from && text.charCodeAt(before) === COMMA) {
-          kept.push(text.slice(from, before));
-          from = end;
-        } else {
-          kept.push(text.slice(from, open));
-          let after = end;
-          while (isSpace(text.charCodeAt(after))) after++;
-          from = text.charCodeAt(after) === COMMA ? after + 1 : end;
-        }
+        const span = memberSpan(text, open, end, from);
+        kept.push(text.slice(from, span.cutFrom));
+        from = span.cutTo;
         next = end;
       }
       close = text.indexOf(NAME_END, next);
@@ -141,11 +155,6 @@ export function pageTextTools(): {
     if (kept.length === 0) return text;
     kept.push(text.slice(from));
     return kept.join('');
-  }
-
-  function skipSpaces(text: string, i: number): number {
-    while (isSpace(text.charCodeAt(i))) i++;
-    return i;
   }
 
   /**
@@ -168,20 +177,19 @@ export function pageTextTools(): {
     return best;
   }
 
+  /** A container's `volumeMounts` member (name to `]`) and the span cut with it. */
+  type Mounts = { from: number; to: number; cutFrom: number; cutTo: number };
+  /** Where a container ends, and its mounts if it has them. */
+  type ContainerSpan = { end: number; mounts: Mounts | undefined };
+
   /**
    * The object that opens at `start`, read once: the index just past its `}` (`end`), and its
    * `volumeMounts` member (from its name to the end of its array) with the span to cut for the
    * text without it (one comma with it), when it has one. Null when the object does not end or
    * is not as expected (two `volumeMounts`, or one that is not an array).
    */
-  function containerAt(
-    text: string,
-    start: number,
-  ): {
-    end: number;
-    mounts: { from: number; to: number; cutFrom: number; cutTo: number } | undefined;
-  } | null {
-    let mounts: { from: number; to: number; cutFrom: number; cutTo: number } | undefined;
+  function containerAt(text: string, start: number): ContainerSpan | null {
+    let mounts: Mounts | undefined;
     let depth = 1;
     let i = start + 1;
     while (i < text.length) {
@@ -197,16 +205,7 @@ export function pageTextTools(): {
             if (text.charCodeAt(k) !== OPEN_ARRAY) return null;
             const to = endOfValue(text, k);
             if (to === -1) return null;
-            let before = i - 1;
-            while (isSpace(text.charCodeAt(before))) before--;
-            let cutFrom = i;
-            let cutTo = to;
-            if (text.charCodeAt(before) === COMMA) cutFrom = before;
-            else {
-              const next = skipSpaces(text, to);
-              if (text.charCodeAt(next) === COMMA) cutTo = next + 1;
-            }
-            mounts = { from: i, to, cutFrom, cutTo };
+            mounts = { from: i, to, ...memberSpan(text, i, to, start) };
             i = to;
             continue;
           }
@@ -248,14 +247,7 @@ export function pageTextTools(): {
    * stands where it stood (one level down, outside any string), and the text after it closes
    * the object where the pattern's closed; no other `volumeMounts` member can be in either.
    */
-  function matchAt(
-    text: string,
-    i: number,
-    pattern: Pattern,
-  ): {
-    end: number;
-    mounts: { from: number; to: number; cutFrom: number; cutTo: number } | undefined;
-  } | null {
+  function matchAt(text: string, i: number, pattern: Pattern): ContainerSpan | null {
     if (!text.startsWith(pattern.before, i)) return null;
     const cutFrom = i + pattern.before.length;
     if (pattern.lead === undefined) return { end: cutFrom, mounts: undefined };
@@ -293,7 +285,7 @@ export function pageTextTools(): {
         i = skipSpaces(text, i);
         if (text.charCodeAt(i) === CLOSE_ARRAY) break;
         if (text.charCodeAt(i) !== OPEN_OBJECT) return unchanged;
-        let container: ReturnType<typeof matchAt> = null;
+        let container: ContainerSpan | null = null;
         let known: number | undefined;
         for (let r = recent.length - 1; r >= 0 && container === null; r--) {
           const pattern = recent[r] as Pattern;
