@@ -146,13 +146,15 @@ describe('PageDecoder', () => {
     const staying = decoderWith({ worker: true, minWorkerBytes: 1024 });
     await staying.decode(page(10).bytes).then((decoded) => decoded.release());
 
-    // Act: close while the worker has the page.
+    // Act: close while the worker has the page. The refusal is awaited from the start: the
+    // page is refused inside close(), before the worker answers anything.
     const pending = closing.decode(page(400).bytes, undefined, true);
+    const refused = expect(pending).rejects.toThrow('the page decoder is closed');
     await closing.close();
     const state = await staying.workerState();
 
     // Assess
-    await expect(pending).rejects.toThrow('the page decoder is closed');
+    await refused;
     expect(closing.workerThreadId).toBeUndefined();
     expect(state).toEqual({ nonces: 0, held: 0 });
   });
