@@ -7,6 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { HttpMethod } from '@kubernetes/client-node/dist/gen/http/http.js';
 import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js';
 import { ServerConfiguration } from '@kubernetes/client-node/dist/gen/servers.js';
+import { isRecord } from '../core/is-record.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import type {
   KubeGetRequest,
@@ -542,10 +543,6 @@ function assertVerifiedTls(cluster: Cluster): void {
       'NODE_TLS_REJECT_UNAUTHORIZED=0 disables certificate verification; unset it to read clusters',
     );
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The page's text is decoded with its unread members cut out; its original is the page as received. */

@@ -1,4 +1,5 @@
 import { computeTypeOf, isAwsOperated, KUBELET_CONFIG_OPT_IN_REASON } from '../checks/lib/nodes.ts';
+import { isRecord } from '../core/is-record.ts';
 import type { KubeletConfiguration, Node } from '../core/k8s-types.ts';
 import type { NodeKind } from '../core/kinds.ts';
 import type { Gap, GapReason, NodeKubeletConfig } from '../core/model.ts';
@@ -179,10 +180,6 @@ async function fetchOne(
 }
 
 // ---- projection: only the fields the checks read, of the right type (the body is untrusted) ----
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function bool(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;

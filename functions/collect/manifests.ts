@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { isRecord } from '../core/is-record.ts';
 
 /** A parsed manifest object, untrusted: only `kind` and `metadata.name` are known to be strings. */
 export interface ManifestObject extends Record<string, unknown> {
@@ -24,10 +25,6 @@ export interface LoadedManifests {
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Files in the folder (recursively, sorted) that can hold manifests. */
 async function manifestFiles(dir: string, skip: (name: string) => boolean): Promise<string[]> {

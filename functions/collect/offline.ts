@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { EksFacts } from '../core/eks-types.ts';
+import { isRecord } from '../core/is-record.ts';
 import type { K8sObject } from '../core/k8s-types.ts';
 import type { EksKind } from '../core/kinds.ts';
 import { kindKeyOf } from '../core/kinds.ts';
@@ -83,10 +84,6 @@ export interface OfflineSnapshot {
 /** The folder or one of its EKS files cannot be used. */
 export class OfflineInputError extends Error {
   override readonly name = 'OfflineInputError';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function readJsonFile(path: string): Promise<unknown | undefined> {

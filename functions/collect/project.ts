@@ -1,3 +1,4 @@
+import { isRecord } from '../core/is-record.ts';
 import type { Container, K8sObject, VolumeMount } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { apiVersionOf, K8S_KINDS } from '../core/kinds.ts';
@@ -388,10 +389,6 @@ const MODEL_ALIASES: Record<string, string> = {
   int: '_int',
 };
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function field(source: Record<string, unknown>, key: string): unknown {
   const value = source[key];
   if (value !== undefined || isPlain(source)) return value;
@@ -459,7 +456,7 @@ function asTime(value: unknown): string | undefined {
 
 /** String maps: labels, selectors, resources (`cpu: 500m`; a YAML `cpu: 1` becomes `"1"`). */
 function asStringMap(value: unknown, cache: ProjectionCache): Record<string, string> | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   const out: Record<string, string> = {};
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
@@ -509,7 +506,7 @@ function toJson(value: unknown, cache: ProjectionCache, depth = 0): unknown {
     }
     return out;
   }
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   const plain = isPlain(value);
   const out: Record<string, unknown> = {};
   for (const key in value) {
@@ -597,7 +594,7 @@ function compile(spec: Field, snapshot = false): Picker {
     pick: compile(inner, snapshot),
   }));
   return (value, cache) => {
-    if (!isObject(value)) return undefined;
+    if (!isRecord(value)) return undefined;
     // client-node model instances (not plain objects) rename reserved words: `_from` for `from`.
     const plain = isPlain(value);
     const out: Record<string, unknown> = {};
@@ -648,7 +645,7 @@ function pickEach(
   if (!Array.isArray(value)) return undefined;
   const out: Container[] = [];
   for (const entry of value) {
-    if (!isObject(entry)) continue;
+    if (!isRecord(entry)) continue;
     const picked = pick(entry);
     if (picked !== undefined) out.push(picked);
   }
@@ -744,18 +741,18 @@ function project(
   cache: ProjectionCache,
   bodies: Record<K8sKind, Picker>,
 ): K8sObject | undefined {
-  if (!isObject(raw)) return undefined;
+  if (!isRecord(raw)) return undefined;
   const rawMetadata = field(raw, 'metadata');
   const metadata =
     rawMetadata === undefined || rawMetadata === null ? undefined : PICK_METADATA(rawMetadata, cache);
-  if (!isObject(metadata) || typeof metadata.name !== 'string' || metadata.name === '') return undefined;
+  if (!isRecord(metadata) || typeof metadata.name !== 'string' || metadata.name === '') return undefined;
   const body = bodies[kind](raw, cache);
   const apiVersion = field(raw, 'apiVersion');
   return {
     apiVersion: typeof apiVersion === 'string' ? cache.intern(apiVersion) : apiVersionOf(kind),
     kind: K8S_KINDS[kind].kind,
     metadata: metadata as unknown as K8sObject['metadata'],
-    ...(isObject(body) ? body : {}),
+    ...(isRecord(body) ? body : {}),
   };
 }
 

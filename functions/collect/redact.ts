@@ -1,3 +1,4 @@
+import { isRecord } from '../core/is-record.ts';
 import type { Container, K8sObject, ObjectMeta } from '../core/k8s-types.ts';
 import type { K8sKind } from '../core/kinds.ts';
 import { isSensitiveName, looksLikeCredential, REDACTED, redactValue } from '../core/redaction.ts';
@@ -163,24 +164,20 @@ function redactArgsMemo(args: readonly string[], memo: RedactionMemo | undefined
   return result;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Probes and lifecycle hooks are kept as JSON: redact their `exec.command` and HTTP headers. */
 function redactHandlers(value: unknown, memo?: RedactionMemo): void {
   if (Array.isArray(value)) {
     for (const item of value) redactHandlers(item, memo);
     return;
   }
-  if (!isObject(value)) return;
+  if (!isRecord(value)) return;
   for (const key in value) {
     const inner = value[key];
     if (key === 'command' && Array.isArray(inner) && inner.every((item) => typeof item === 'string')) {
       value[key] = redactArgsMemo(inner, memo);
     } else if (key === 'httpHeaders' && Array.isArray(inner)) {
       for (const header of inner) {
-        if (isObject(header) && typeof header.name === 'string' && typeof header.value === 'string') {
+        if (isRecord(header) && typeof header.name === 'string' && typeof header.value === 'string') {
           header.value = redactValue(header.name, header.value);
         }
       }

@@ -24,6 +24,8 @@
  * the page's text as the cut made it.
  */
 
+import { isRecord } from '../core/is-record.ts';
+
 /** What the worker wrote: the page's text, and how many containers it marked and referred to. */
 export interface SharedContainersText {
   text: string;
@@ -32,10 +34,6 @@ export interface SharedContainersText {
 }
 
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A container marked by the worker, and the same without its `volumeMounts` for the references. */
 interface Marked {

@@ -1,3 +1,4 @@
+import { isRecord } from '../core/is-record.ts';
 import { EmulatorConfigError } from './store.ts';
 
 /**
@@ -13,10 +14,6 @@ export const KUBELET_CONFIG_ANNOTATION = 'emulator.watchkeeper.dev/kubelet-confi
 /** Subresources the identity may use besides get/list on its allowed kinds. */
 export const EMULATED_SUBRESOURCES = ['nodes/proxy'] as const;
 export type EmulatedSubresource = (typeof EMULATED_SUBRESOURCES)[number];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export interface EmulatedKubelets {
   /**

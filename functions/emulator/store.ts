@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isRecord } from '../core/is-record.ts';
 import { ALL_K8S_KINDS, apiVersionOf, K8S_KINDS, type K8sKind, kindKeyOf } from '../core/kinds.ts';
 import { LabelSelectorError, labelMatcher } from './label-selector.ts';
 import { ApiStatusError } from './status.ts';
@@ -55,10 +56,6 @@ interface ContinueState {
    * list started at, so every token of one list expires together, measured from its start.
    */
   issuedAt: number;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function compareKeys(a: readonly [string, string], b: readonly [string, string]): number {

@@ -1,5 +1,6 @@
 import type { FleetManifest } from '../core/fleet.ts';
 import { CLUSTER_OUTCOMES } from '../core/fleet.ts';
+import { isRecord } from '../core/is-record.ts';
 import { memoised } from '../core/memo.ts';
 import type { Finding, ScanResult } from '../core/model.ts';
 import { SCHEMA_VERSION } from '../core/model.ts';
@@ -28,10 +29,6 @@ export class CorruptStoreObjectError extends Error {
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parseJson(text: string, key: string): unknown {
   try {

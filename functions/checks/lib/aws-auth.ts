@@ -1,6 +1,7 @@
 // js-yaml, not yaml: client-node already bundles it, and the scan-cluster Lambda stays one parser lighter.
 import { load as parse } from 'js-yaml';
 import type { EksAccessEntry } from '../../core/eks-types.ts';
+import { isRecord } from '../../core/is-record.ts';
 import type { DeepReadonly, ResourceRef, Snapshot } from '../../core/model.ts';
 import { isRedacted, REDACTED } from '../../core/redaction.ts';
 
@@ -49,10 +50,6 @@ const NODE_GROUPS = new Set(['system:nodes', 'system:bootstrappers']);
 
 export function awsAuthResource(): ResourceRef {
   return { apiVersion: 'v1', kind: 'ConfigMap', namespace: AWS_AUTH_NAMESPACE, name: AWS_AUTH_NAME };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The authenticator decodes with Go's encoding/json, which matches keys case-insensitively. */
