@@ -9,6 +9,7 @@ import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/htt
 import { ServerConfiguration } from '@kubernetes/client-node/dist/gen/servers.js';
 import { isRecord } from '../core/is-record.ts';
 import type { K8sKind } from '../core/kinds.ts';
+import { DEFAULT_CONCURRENCY } from './collector.ts';
 import type {
   KubeGetRequest,
   KubeListPage,
@@ -236,11 +237,7 @@ export class ClientNodeKubeReader implements KubeReader {
     const chain = this.#ahead.get(kind) ?? [];
     const last = chain.at(-1);
     // Only from the last page asked for: any other page's successor is asked for already.
-    if (
-      last !== undefined &&
-      (last.request.continueToken !== request.continueToken || last.request.limit !== request.limit)
-    )
-      return;
+    if (last !== undefined && !samePage(last.request, request)) return;
     if (chain.length >= PAGES_AHEAD) return;
     const stop = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
@@ -264,7 +261,7 @@ export class ClientNodeKubeReader implements KubeReader {
     const chain = this.#ahead.get(kind);
     const first = chain?.[0];
     if (!chain || !first) return undefined;
-    if (first.request.continueToken !== request.continueToken || first.request.limit !== request.limit) {
+    if (!samePage(first.request, request)) {
       this.#dropAhead(kind);
       return undefined;
     }
@@ -391,6 +388,11 @@ function listingWhat(kind: K8sKind): string {
   return `listing ${kind} (GET ${listPathOf(kind)})`;
 }
 
+/** Whether two list calls ask for the same page: the same continue token and limit. */
+function samePage(a: KubeListRequest, b: KubeListRequest): boolean {
+  return a.continueToken === b.continueToken && a.limit === b.limit;
+}
+
 function listQuery(request: KubeListRequest): Record<string, string> {
   const query: Record<string, string> = { limit: String(request.limit) };
   if (request.continueToken) query.continue = request.continueToken;
@@ -487,8 +489,8 @@ export async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Ar
 
 const MIN_BODY_BUFFER_BYTES = 1024 * 1024;
 const MAX_SPARE_BODY_BYTES = 32 * 1024 * 1024;
-/** Three list calls per kind (two read ahead, `PAGES_AHEAD`) at the default four kinds at a time. */
-const MAX_SPARE_BODY_BUFFERS = 12;
+/** A list call per kind and those read ahead for it, at the collector's default kinds at a time. */
+const MAX_SPARE_BODY_BUFFERS = (1 + PAGES_AHEAD) * DEFAULT_CONCURRENCY;
 const SPARE_BODY_BUFFERS: Uint8Array[] = [];
 
 /** The server URL for messages, without any `user:password@` a kubeconfig might carry. */

@@ -107,11 +107,8 @@ parentPort.on('message', (job) => {
     return;
   }
   held.set(job.id, job.bytes);
-  if (shared !== undefined && shared.marked + shared.referred > 0) {
-    parentPort.postMessage({ id: job.id, text, marked: shared.marked, referred: shared.referred });
-  } else {
-    parentPort.postMessage({ id: job.id, text });
-  }
+  const wroteOnce = shared !== undefined && shared.marked + shared.referred > 0;
+  parentPort.postMessage(wroteOnce ? { id: job.id, text, marked: shared.marked, referred: shared.referred } : { id: job.id, text });
 });
 `;
 

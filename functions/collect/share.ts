@@ -53,10 +53,9 @@ const VOLUME_SOURCES = [
  */
 function shared<T>(cache: SharedParts, tag: string, value: T): T {
   if (value === undefined || value === null || typeof value !== 'object') return value;
-  return cache.parts.get(tag, value, isSame, () => value, keepAsIs) as T;
+  return cache.parts.get(tag, value, sameJson, () => value, keepAsIs) as T;
 }
 
-const isSame = (value: unknown, raw: unknown): boolean => sameJson(value, raw);
 const keepAsIs = (raw: unknown): unknown => raw;
 
 /** A container's mounts, each shared but the Pod's own service account token mount. */

@@ -25,6 +25,7 @@
  */
 
 import { isRecord } from '../core/is-record.ts';
+import { CONTAINER_LISTS } from '../core/k8s-types.ts';
 
 /** What the worker wrote: the page's text, and how many containers it marked and referred to. */
 export interface SharedContainersText {
@@ -32,8 +33,6 @@ export interface SharedContainersText {
   marked: number;
   referred: number;
 }
-
-const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
 /** A container marked by the worker, and the same without its `volumeMounts` for the references. */
 interface Marked {

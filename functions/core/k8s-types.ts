@@ -143,6 +143,14 @@ export interface PodSpec {
   priorityClassName?: string;
 }
 
+/** A pod spec's container lists: regular, init and ephemeral (Pod Security Admission visits all three). */
+export const CONTAINER_LISTS = [
+  'containers',
+  'initContainers',
+  'ephemeralContainers',
+] as const satisfies readonly (keyof PodSpec)[];
+export type ContainerList = (typeof CONTAINER_LISTS)[number];
+
 export interface PodTemplateSpec {
   metadata?: Partial<ObjectMeta>;
   spec?: PodSpec;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,13 +231,7 @@ parentPort.on('message', (job) => {
 });`,
     );
     const lines = (prefix: string) =>
-      (() => {
-        try {
-          return readFileSync(log, 'utf8');
-        } catch {
-          return '';
-        }
-      })()
+      (existsSync(log) ? readFileSync(log, 'utf8') : '')
         .split('\n')
         .filter((line) => line.startsWith(prefix))
         .map((line) => Number(line.slice(1)));

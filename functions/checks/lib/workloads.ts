@@ -1,9 +1,11 @@
-import type {
-  Container,
-  ObjectMeta,
-  OwnerReference,
-  PodSpec,
-  PodTemplateSpec,
+import {
+  CONTAINER_LISTS,
+  type Container,
+  type ContainerList,
+  type ObjectMeta,
+  type OwnerReference,
+  type PodSpec,
+  type PodTemplateSpec,
 } from '../../core/k8s-types.ts';
 import { memoisedByObject } from '../../core/memo.ts';
 import type { DeepReadonly, ResourceRef, Snapshot } from '../../core/model.ts';
@@ -42,8 +44,6 @@ export interface Workload {
   divergence?: Divergence;
 }
 
-export type ContainerList = 'containers' | 'initContainers' | 'ephemeralContainers';
-
 export interface ContainerRef {
   container: DeepReadonly<Container>;
   list: ContainerList;
@@ -51,8 +51,6 @@ export interface ContainerRef {
   /** e.g. `spec.template.spec.initContainers[1]`. */
   path: string;
 }
-
-const CONTAINER_LISTS: readonly ContainerList[] = ['containers', 'initContainers', 'ephemeralContainers'];
 
 type Meta = DeepReadonly<ObjectMeta>;
 type Spec = DeepReadonly<PodSpec>;
